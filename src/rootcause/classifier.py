@@ -1,0 +1,133 @@
+"""The in-process API: load a model once, classify texts, attach remedies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rootcause.labels import LABELS, LABELS_ZH
+from rootcause.rules import Remedy, RuleSet, load_rules
+from rootcause.store import ModelInfo, load_model
+from rootcause.text import prepare
+
+DEFAULT_REVIEW_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The root cause of one complaint, with what to do about it."""
+
+    label: str
+    label_zh: str
+    confidence: float
+    probabilities: dict[str, float]
+    needs_review: bool
+    remedies: tuple[Remedy, ...] = ()
+    escalation: tuple[str, ...] = ()
+    fired_rules: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (remedies as ``{zh, en, rule_id}``)."""
+        return {
+            "label": self.label,
+            "label_zh": self.label_zh,
+            "confidence": self.confidence,
+            "probabilities": self.probabilities,
+            "needs_review": self.needs_review,
+            "remedies": [{"zh": r.zh, "en": r.en, "rule_id": r.rule_id} for r in self.remedies],
+            "escalation": list(self.escalation),
+        }
+
+
+class Classifier:
+    """A loaded model plus rules. Thread-safe: predicting shares no mutable state."""
+
+    def __init__(self, pipeline: Any, info: ModelInfo | None = None, rules: RuleSet | None = None,
+                 review_threshold: float | None = None) -> None:
+        self.pipeline = pipeline
+        self.info = info
+        self.rules = rules if rules is not None else load_rules()
+        manifest_threshold = (info.manifest.get("review_threshold") if info else None)
+        self.review_threshold = float(
+            review_threshold if review_threshold is not None else manifest_threshold or DEFAULT_REVIEW_THRESHOLD
+        )
+        classes = list(pipeline.classes_)
+        missing = [label for label in LABELS if label not in classes]
+        if missing:
+            raise ValueError(f"the model knows no label(s) {', '.join(missing)}; retrain it on all four labels")
+        self._order = [classes.index(label) for label in LABELS]
+
+    @property
+    def version(self) -> str:
+        return self.info.version if self.info else "unsaved"
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, one row per text, columns in :data:`LABELS` order."""
+        if len(texts) == 0:
+            return np.zeros((0, len(LABELS)))
+        return self.pipeline.predict_proba(list(texts))[:, self._order]
+
+    def predict(self, texts: Sequence[str] | str) -> list[Prediction]:
+        """Classify complaint texts.
+
+        Raises
+        ------
+        ValueError
+            If a text is empty or whitespace only, or not a string.
+        """
+        if isinstance(texts, str):
+            raise TypeError("predict takes a list of texts; wrap a single text as [text]")
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise ValueError(f"text #{i} is {type(text).__name__}, not a string")
+            if not text.strip():
+                raise ValueError(f"text #{i} is empty or whitespace only; there is nothing to classify")
+        return self.predict_prepared([prepare(t) for t in texts])
+
+    def predict_prepared(self, prepared: Sequence[str]) -> list[Prediction]:
+        """Classify texts already passed through :func:`rootcause.text.prepare`."""
+        if len(prepared) == 0:
+            return []
+        after_prepare = self.pipeline[1:] if "prepare" in self.pipeline.named_steps else self.pipeline
+        proba = after_prepare.predict_proba(list(prepared))[:, self._order]
+        return [self._prediction(row, text) for row, text in zip(proba, prepared)]
+
+    def _prediction(self, row: np.ndarray, text: str) -> Prediction:
+        best = int(np.argmax(row))
+        label = LABELS[best]
+        confidence = float(row[best])
+        outcome = self.rules.apply(label, confidence, text)
+        return Prediction(
+            label=label,
+            label_zh=LABELS_ZH[label],
+            confidence=confidence,
+            probabilities={name: float(p) for name, p in zip(LABELS, row)},
+            needs_review=confidence < self.review_threshold,
+            remedies=outcome.remedies,
+            escalation=outcome.escalation,
+            fired_rules=outcome.fired,
+        )
+
+    def predict_frame(self, df: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
+        """Return ``df`` with prediction columns appended (rows that cannot be classified are flagged)."""
+        from rootcause.batch import classify_frame
+
+        return classify_frame(self, df, text_col=text_col)
+
+
+def load_classifier(path: Path | str | None = None, *, rules: Path | str | RuleSet | None = None,
+                    review_threshold: float | None = None) -> Classifier:
+    """Load a verified model (the default model when ``path`` is ``None``) and its rules.
+
+    >>> clf = load_classifier()                                  # doctest: +SKIP
+    >>> clf.predict(["柜员一直在玩手机，让我等了半小时"])[0].label  # doctest: +SKIP
+    'staff'
+    """
+    pipeline, info = load_model(path)
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    return Classifier(pipeline, info, ruleset, review_threshold)

@@ -1,0 +1,82 @@
+"""Measuring a model on labelled data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+from rootcause.labels import LABELS
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Accuracy, macro-F1, per-class figures and the confusion matrix (rows: true, cols: predicted)."""
+
+    n: int
+    accuracy: float
+    macro_f1: float
+    per_class: dict[str, dict[str, float]]
+    confusion: list[list[int]]
+    ece: float | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "accuracy": round(self.accuracy, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "per_class": {k: {m: round(v, 4) for m, v in d.items()} for k, d in self.per_class.items()},
+            "confusion": self.confusion,
+            **({"ece": round(self.ece, 4)} if self.ece is not None else {}),
+        }
+
+    def format(self) -> str:
+        """A plain-text report for the terminal."""
+        lines = [f"rows: {self.n}   accuracy: {self.accuracy:.3f}   macro-F1: {self.macro_f1:.3f}"
+                 + (f"   ECE: {self.ece:.3f}" if self.ece is not None else ""), "",
+                 f"{'label':<10}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+        for label in LABELS:
+            m = self.per_class[label]
+            lines.append(f"{label:<10}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{int(m['support']):>10}")
+        lines += ["", "confusion (rows: true, columns: predicted)", " " * 10 + "".join(f"{l[:9]:>10}" for l in LABELS)]
+        for label, row in zip(LABELS, self.confusion):
+            lines.append(f"{label:<10}" + "".join(f"{v:>10}" for v in row))
+        return "\n".join(lines)
+
+
+def expected_calibration_error(y_true: Sequence[str], proba: np.ndarray, bins: int = 10) -> float:
+    """ECE of the top-label confidence over equal-width bins."""
+    proba = np.asarray(proba)
+    if len(proba) == 0:
+        return 0.0
+    confidence = proba.max(axis=1)
+    correct = np.array([LABELS[i] for i in proba.argmax(axis=1)]) == np.asarray(y_true)
+    edges = np.linspace(0, 1, bins + 1)
+    index = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
+    return float(ece)
+
+
+def evaluate_predictions(y_true: Sequence[str], y_pred: Sequence[str], proba: np.ndarray | None = None) -> Evaluation:
+    """Score predicted labels against true labels (probabilities in LABELS order give the ECE)."""
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y_true, y_pred, labels=list(LABELS), zero_division=0
+    )
+    per_class = {
+        label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": float(s)}
+        for label, p, r, f, s in zip(LABELS, precision, recall, f1, support)
+    }
+    return Evaluation(
+        n=len(y_true),
+        accuracy=float(accuracy_score(y_true, y_pred)) if len(y_true) else 0.0,
+        macro_f1=float(f1_score(y_true, y_pred, labels=list(LABELS), average="macro", zero_division=0)),
+        per_class=per_class,
+        confusion=confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist(),
+        ece=expected_calibration_error(y_true, proba) if proba is not None else None,
+    )

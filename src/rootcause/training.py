@@ -1,0 +1,118 @@
+"""Training: fit the pipeline, cross-validate, score on the frozen test split, store, gate."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+
+from rootcause.classifier import Classifier
+from rootcause.data import fingerprint, label_counts
+from rootcause.errors import RootCauseError
+from rootcause.evaluation import Evaluation, evaluate_predictions
+from rootcause.labels import LABELS
+from rootcause.pipeline import ModelParams, build_pipeline
+from rootcause.store import ModelInfo, current_version, load_model, save_model
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """A stored version and whether it became current."""
+
+    info: ModelInfo
+    promoted: bool
+    reason: str
+    test: Evaluation | None
+    cv: Evaluation | None
+
+
+def fit(texts: pd.Series, labels: pd.Series, params: ModelParams | None = None) -> Pipeline:
+    """Fit a fresh pipeline on texts and labels."""
+    missing = [label for label in LABELS if label not in set(labels)]
+    if missing:
+        raise RootCauseError(f"the training data has no example of {', '.join(missing)}; every label needs examples")
+    return build_pipeline(params).fit(list(texts), list(labels))
+
+
+def cross_validate(texts: pd.Series, labels: pd.Series, params: ModelParams | None = None,
+                   folds: int = 5, n_jobs: int | None = None) -> tuple[Evaluation, np.ndarray]:
+    """Out-of-fold evaluation on the training data; also returns the out-of-fold probabilities."""
+    params = params or ModelParams()
+    smallest = int(labels.value_counts().min())
+    folds = max(2, min(folds, smallest))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=params.seed)
+    proba = cross_val_predict(build_pipeline(params), list(texts), list(labels), cv=splitter,
+                              method="predict_proba", n_jobs=n_jobs)
+    classes = sorted(set(labels))
+    proba = proba[:, [classes.index(label) for label in LABELS]]
+    predicted = [LABELS[i] for i in proba.argmax(axis=1)]
+    return evaluate_predictions(list(labels), predicted, proba), proba
+
+
+def score(pipeline: Pipeline, texts: pd.Series, labels: pd.Series) -> Evaluation:
+    """Evaluate a fitted pipeline on labelled texts."""
+    classifier = Classifier(pipeline)
+    proba = classifier.predict_proba(list(texts))
+    return evaluate_predictions(list(labels), [LABELS[i] for i in proba.argmax(axis=1)], proba)
+
+
+def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: Path | str, *,
+                    params: ModelParams | None = None, cv_folds: int = 5, n_jobs: int | None = None,
+                    tolerance: float = 0.01, force: bool = False, extra: dict | None = None) -> TrainResult:
+    """Fit on ``train``, measure on ``test`` and by cross-validation, store a new version.
+
+    The new version becomes current when the store has none, when its macro-F1 on ``test`` is
+    not worse than the current version's (measured now, on the same rows) by more than
+    ``tolerance``, or when ``force`` is set (recorded in the manifest).
+    """
+    params = params or ModelParams()
+    cv = cross_validate(train["text"], train["label"], params, cv_folds, n_jobs)[0] if cv_folds >= 2 else None
+    pipeline = fit(train["text"], train["label"], params)
+    test_eval = score(pipeline, test["text"], test["label"]) if test is not None and len(test) else None
+    promoted, reason = _gate(models_dir, test, test_eval, tolerance, force)
+    manifest = {
+        "labels": list(LABELS),
+        "params": params.to_dict(),
+        "data": {
+            "train": {"rows": len(train), "per_label": label_counts(train["label"]),
+                      "fingerprint": fingerprint(train["text"], train["label"])},
+            **({"test": {"rows": len(test), "per_label": label_counts(test["label"]),
+                         "fingerprint": fingerprint(test["text"], test["label"])}} if test is not None else {}),
+        },
+        "metrics": {
+            **({"test": test_eval.to_dict()} if test_eval else {}),
+            **({"cv": {**cv.to_dict(), "folds": cv_folds}} if cv else {}),
+        },
+        "promotion": {"promoted": promoted, "reason": reason, "forced": bool(force)},
+        **(extra or {}),
+    }
+    info = save_model(pipeline, manifest, models_dir, make_current=promoted)
+    return TrainResult(info, promoted, reason, test_eval, cv)
+
+
+def _gate(models_dir: Path | str, test: pd.DataFrame | None, new: Evaluation | None,
+          tolerance: float, force: bool) -> tuple[bool, str]:
+    if force:
+        return True, "promoted by --force"
+    version = current_version(models_dir)
+    if version is None:
+        return True, "first model in the store"
+    if new is None or test is None:
+        return False, "no test split to compare with the current model; use --force to promote anyway"
+    try:
+        current, _ = load_model(Path(models_dir) / version)
+    except RootCauseError as exc:
+        return True, f"the current version {version} cannot be loaded ({exc}); replacing it"
+    old = score(current, test["text"], test["label"])
+    if new.macro_f1 + tolerance < old.macro_f1:
+        return False, (f"macro-F1 on the test split {new.macro_f1:.4f} is worse than the current version "
+                       f"{version}'s {old.macro_f1:.4f} by more than {tolerance}; kept but not promoted "
+                       "(use --force to promote anyway)")
+    return True, f"macro-F1 on the test split {new.macro_f1:.4f} vs current {version}'s {old.macro_f1:.4f}"
