@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from rootcause import __version__
-from rootcause.cli import classify, evaluate, train
+from rootcause.cli import classify, evaluate, rules, train
 from rootcause.errors import RootCauseError
 
-SUBCOMMANDS = {"classify": classify, "train": train, "evaluate": evaluate}
+SUBCOMMANDS = {"classify": classify, "train": train, "evaluate": evaluate, "rules": rules}
 
 
 def build_parser() -> argparse.ArgumentParser:
