@@ -37,3 +37,10 @@ def small_classifier(small_store: Path):
     from rootcause import load_classifier
 
     return load_classifier(small_store)
+
+
+# The first call loads jieba's dictionary (about a second): no per-example deadline, on a shared machine.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("rootcause", deadline=None, print_blob=True)
+settings.load_profile("rootcause")
