@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from rootcause import __version__
-from rootcause.cli import classify, evaluate, rules, train
+from rootcause.cli import classify, evaluate, rules, serve, train
 from rootcause.errors import RootCauseError
 
-SUBCOMMANDS = {"classify": classify, "train": train, "evaluate": evaluate, "rules": rules}
+SUBCOMMANDS = {"classify": classify, "train": train, "evaluate": evaluate, "rules": rules, "serve": serve}
 
 
 def build_parser() -> argparse.ArgumentParser:
