@@ -31,6 +31,7 @@ from rootcause.errors import ModelIntegrityError, ModelNotFoundError, ModelVersi
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
 POINTER_FILE = "CURRENT"
+HISTORY_FILE = "HISTORY"
 ENV_MODELS_DIR = "ROOTCAUSE_MODELS_DIR"
 _LIBRARIES = ("rootcause", "scikit-learn", "jieba", "joblib", "pandas", "numpy", "scipy", "opencc")
 
@@ -125,13 +126,41 @@ def save_model(pipeline: Any, manifest: dict[str, Any], models_dir: Path | str, 
 
 
 def set_current(models_dir: Path | str, version: str) -> None:
-    """Point the store's ``CURRENT`` at ``version`` (atomically)."""
+    """Point the store's ``CURRENT`` at ``version`` (atomically) and record it in ``HISTORY``."""
     models_dir = Path(models_dir)
     if not (models_dir / version / MANIFEST_FILE).is_file():
         raise ModelNotFoundError(f"no model version {version!r} in {models_dir}; see `rootcause models list`")
-    tmp = models_dir / f".{POINTER_FILE}.tmp"
-    tmp.write_text(version + "\n", encoding="utf-8")
-    os.replace(tmp, models_dir / POINTER_FILE)
+    _write_atomic(models_dir / POINTER_FILE, version + "\n")
+    history = promotion_history(models_dir)
+    _write_atomic(models_dir / HISTORY_FILE, "".join(v + "\n" for v in [*history, version]))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def promotion_history(models_dir: Path | str) -> list[str]:
+    """Versions in the order they were made current (oldest first)."""
+    path = Path(models_dir) / HISTORY_FILE
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] if path.is_file() else []
+
+
+def rollback(models_dir: Path | str) -> str:
+    """Make the previously current version current again; returns its name."""
+    models_dir = Path(models_dir)
+    history = promotion_history(models_dir)
+    current = current_version(models_dir)
+    while history and history[-1] == current:
+        history.pop()
+    if not history:
+        raise ModelNotFoundError(f"nothing to roll back to: {models_dir} has no earlier current version")
+    previous = history[-1]
+    verify(read_info(models_dir / previous))
+    _write_atomic(models_dir / POINTER_FILE, previous + "\n")
+    _write_atomic(models_dir / HISTORY_FILE, "".join(v + "\n" for v in history))
+    return previous
 
 
 def current_version(models_dir: Path | str) -> str | None:

@@ -8,15 +8,21 @@ import os
 import pandas as pd
 
 from rootcause.data import DATA_DIR, TEST_FILE, TRAIN_FILE, read_labelled
+from rootcause.errors import DataError
 from rootcause.pipeline import ModelParams
 from rootcause.store import ENV_MODELS_DIR
 from rootcause.training import train_and_store
+from rootcause.validation import validate
 
-HELP = "train a model on data/train.csv, score it on data/test.csv, store it in models/"
+HELP = "train a model on data/train.csv (plus --data files), score it on data/test.csv, store it in models/"
 
 
 def format_parser(parser: argparse.ArgumentParser) -> None:
     defaults = ModelParams()
+    parser.add_argument("--data", action="append", default=[], metavar="FILE",
+                        help="new labelled data to merge with the training data (CSV/TSV/XLSX/JSONL; columns "
+                             "text,label; labels in English or Chinese); repeatable")
+    parser.add_argument("--strict", action="store_true", help="any problem in --data is an error; nothing is written")
     parser.add_argument("--train", default=str(DATA_DIR / TRAIN_FILE), metavar="FILE",
                         help="labelled training data (default: data/train.csv)")
     parser.add_argument("--test", default=str(DATA_DIR / TEST_FILE), metavar="FILE",
@@ -35,17 +41,22 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    train = read_labelled(args.train)
     test = None if args.test.lower() == "none" else read_labelled(args.test)
+    checked = validate([args.train, *args.data], test=test)
+    if checked.problems:
+        for problem in checked.problems[:50]:
+            print(f"  {problem}")
+        more = len(checked.problems) - 50
+        counts = ", ".join(f"{kind} {n}" for kind, n in checked.counts().items())
+        print(("  … and {more} more\n".format(more=more) if more > 0 else "") + f"skipped {len(checked.problems)} row(s): {counts}")
+        if args.strict:
+            raise DataError(f"{len(checked.problems)} problem row(s) and --strict: nothing was trained or written")
+    train = checked.rows
     params = ModelParams(features=args.features, classifier=args.classifier, C=args.C, seed=args.seed)
-    if test is not None:
-        overlap = set(train["text"]) & set(test["text"])
-        if overlap:
-            train = train[~train["text"].isin(overlap)]
-            print(f"skipped {len(overlap)} training row(s) whose text is in the test split")
     print(f"training on {len(train)} rows ({args.features} n-grams, {args.classifier}) …", flush=True)
     result = train_and_store(pd.DataFrame(train), test, args.models_dir, params=params, cv_folds=args.cv,
-                             n_jobs=args.jobs, tolerance=args.tolerance, force=args.force)
+                             n_jobs=args.jobs, tolerance=args.tolerance, force=args.force,
+                             extra={"sources": [args.train, *args.data], "skipped": checked.counts()})
     if result.cv:
         print(f"cross-validation ({args.cv} folds): macro-F1 {result.cv.macro_f1:.3f}")
     if result.test:

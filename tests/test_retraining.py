@@ -1,0 +1,91 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rootcause.cli import main
+from rootcause.data import read_labelled
+from rootcause.pipeline import ModelParams
+from rootcause.store import current_version, list_versions, promotion_history
+from rootcause.training import train_and_store
+from rootcause.validation import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ROOT / "tests" / "fixtures" / "labelled_small.csv"
+
+
+def write(tmp_path, name, rows):
+    path = tmp_path / name
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(path, index=False)
+    return str(path)
+
+
+def test_validation_finds_each_kind_of_problem(tmp_path):
+    test = pd.DataFrame({"text": ["测试集里的投诉"], "label": ["staff"]})
+    existing = pd.DataFrame({"text": ["已有的投诉"], "label": ["random"]})
+    new = write(tmp_path, "new.csv", [
+        ["柜员态度很差", "staff"],          # row 2 ok
+        ["系统老是崩溃", "系统性失误"],       # row 3 ok (Chinese label)
+        ["柜员态度很差", "staff"],          # row 4 duplicate of row 2
+        ["忘记密码", "custmer"],            # row 5 unknown label, suggests customer
+        ["", "random"],                    # row 6 empty
+        ["测试集里的投诉", "staff"],        # row 7 in the test split
+        ["已有的投诉", "staff"],            # row 8 conflicts with the existing data
+        ["ATM吞卡", "random"],              # row 9 conflicts with row 10
+        ["ATM吞卡", "staff"],               # row 10
+    ])
+    result = validate([new], existing=existing, test=test)
+    problems = {(p.row, p.kind) for p in result.problems}
+    assert problems == {(4, "duplicate"), (5, "unknown-label"), (6, "empty-text"), (7, "in-test-split"),
+                        (8, "conflict"), (9, "conflict"), (10, "conflict")}
+    assert result.rows["label"].tolist() == ["staff", "systemic"]
+    message = next(str(p) for p in result.problems if p.kind == "unknown-label")
+    assert "new.csv, row 5" in message and "Did you mean 'customer'" in message
+
+
+def test_train_cli_reports_problems_and_strict_writes_nothing(tmp_path, capsys):
+    new = write(tmp_path, "new.csv", [["柜员把金额输错了", "staff"], ["忘记密码", "nonsense"]])
+    store = tmp_path / "models"
+    args = ["train", "--train", str(SMALL), "--test", "none", "--models-dir", str(store), "--cv", "0", "--data", new]
+    assert main([*args, "--strict"]) == 1
+    assert "row 3: unknown-label" in capsys.readouterr().out
+    assert not list_versions(store)
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "skipped 1 row(s): unknown-label 1" in out and "training on 49 rows" in out
+
+
+def test_worse_model_is_kept_but_not_promoted_unless_forced(tmp_path):
+    data = read_labelled(SMALL)
+    store = tmp_path / "models"
+    good = train_and_store(data, data, store, params=ModelParams(min_df=1), cv_folds=0)
+    assert good.promoted
+    shuffled = data.assign(label=data["label"].sample(frac=1, random_state=3).tolist())
+    bad = train_and_store(shuffled, data, store, params=ModelParams(min_df=1), cv_folds=0)
+    assert not bad.promoted and "worse than the current version" in bad.reason
+    assert current_version(store) == good.info.version
+    assert len(list_versions(store)) == 2
+    forced = train_and_store(shuffled, data, store, params=ModelParams(min_df=1), cv_folds=0, force=True)
+    assert forced.promoted and forced.info.manifest["promotion"]["forced"] is True
+
+
+def test_promote_and_rollback_round_trip(tmp_path, capsys):
+    store = tmp_path / "models"
+    base = ["train", "--train", str(SMALL), "--test", "none", "--models-dir", str(store), "--cv", "0"]
+    assert main(base) == 0
+    first = current_version(store)
+    assert main([*base, "--force"]) == 0
+    second = current_version(store)
+    assert second != first
+    assert main(["models", "--models-dir", str(store), "rollback"]) == 0
+    assert current_version(store) == first
+    assert main(["models", "--models-dir", str(store), "promote", second]) == 0
+    assert current_version(store) == second
+    assert promotion_history(store)[-1] == second
+    capsys.readouterr()
+    assert main(["models", "--models-dir", str(store), "list"]) == 0
+    listing = capsys.readouterr().out
+    assert f"* {second}" in listing and first in listing
+    assert main(["models", "--models-dir", str(store), "show", first]) == 0
+    assert '"version": "' + first in capsys.readouterr().out
+    assert main(["models", "--models-dir", str(store), "promote", "no-such-version"]) == 1
