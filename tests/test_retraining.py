@@ -89,3 +89,17 @@ def test_promote_and_rollback_round_trip(tmp_path, capsys):
     assert main(["models", "--models-dir", str(store), "show", first]) == 0
     assert '"version": "' + first in capsys.readouterr().out
     assert main(["models", "--models-dir", str(store), "promote", "no-such-version"]) == 1
+
+
+def test_evaluate_report_folder(tmp_path, small_store, capsys):
+    import matplotlib.image
+
+    folder = tmp_path / "report"
+    assert main(["evaluate", str(SMALL), "--model", str(small_store), "--report", str(folder)]) == 0
+    for name in ("confusion.png", "reliability.png"):
+        image = matplotlib.image.imread(folder / name)
+        assert image.shape[0] > 200 and image.shape[1] > 200
+    page = (folder / "report.md").read_text(encoding="utf-8")
+    assert "![confusion matrix](confusion.png)" in page and "macro-F1" in page
+    assert set(pd.read_csv(folder / "per_class.csv")["label"]) == {"systemic", "staff", "customer", "random"}
+    assert "text" in pd.read_csv(folder / "confused.csv").columns
