@@ -10,7 +10,7 @@ from rootcause.data import DATA_DIR, TEST_FILE, read_labelled
 from rootcause.evaluation import evaluate_predictions
 from rootcause.labels import LABELS
 
-HELP = "measure a model on a labelled file (columns text,label; default data/test.csv)"
+HELP = "measure a model on a labelled file (columns text,label; default data/test.csv), or on the real labelled texts"
 
 
 def format_parser(parser: argparse.ArgumentParser) -> None:
@@ -18,20 +18,34 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
                         help="labelled CSV/TSV/XLSX/JSONL with columns text,label (default: data/test.csv)")
     parser.add_argument("--model", metavar="PATH", help="model folder or store (default: the shipped model)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--real", action="store_true",
+                        help="evaluate on data/real_labels.csv joined to the real texts in --corpora (ignores DATA)")
+    parser.add_argument("--corpora", metavar="DIR", help="the shared corpora folder (default: ../shared/corpora)")
     parser.add_argument("--report", metavar="DIR", help="also write a report folder (plots, per-class figures, "
                         "most confused examples, report.md)")
 
 
 def main(args: argparse.Namespace) -> int:
-    df = read_labelled(args.data)
+    if args.real:
+        from rootcause.realtexts import load_real
+
+        df, source = load_real(corpora=args.corpora), "the real labelled texts"
+    else:
+        df, source = read_labelled(args.data), args.data
     classifier = load_classifier(args.model)
     proba = classifier.predict_proba(df["text"].tolist())
     result = evaluate_predictions(df["label"].tolist(), [LABELS[i] for i in proba.argmax(axis=1)], proba)
+    if args.real and not args.json:
+        print(f"real labelled texts: {', '.join(f'{c} {n}' for c, n in df['corpus'].value_counts().items())}")
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.format())
+    if args.real and not args.json:
+        for corpus, part in df.groupby("corpus"):
+            sub = evaluate_predictions(part["label"].tolist(), [LABELS[i] for i in proba[part.index].argmax(axis=1)])
+            print(f"  {corpus}: n={sub.n} accuracy {sub.accuracy:.3f} macro-F1 {sub.macro_f1:.3f}")
     if args.report:
         from rootcause.report import write_report
 
         page = write_report(args.report, result, df["text"].tolist(), df["label"].tolist(), proba,
-                            title=f"rootcause evaluation of model {classifier.version} on {args.data}")
+                            title=f"rootcause evaluation of model {classifier.version} on {source}")
         print(f"report written to {page}")
     return 0
