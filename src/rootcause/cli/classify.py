@@ -43,6 +43,9 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
                        help=f"longer texts are truncated and flagged (default: {MAX_CHARS})")
     table.add_argument("--resume", action="store_true", help="continue an interrupted run into the same OUTPUT")
     table.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    table.add_argument("--engine", choices=["local", "spark"], default="local",
+                       help="local processes (default), or Apache Spark for Parquet/CSV paths any Spark reaches")
+    table.add_argument("--master", metavar="URL", help="Spark master (default: spark-submit's or local[*])")
 
 
 def format_prediction(p: Prediction) -> str:
@@ -60,7 +63,7 @@ def format_prediction(p: Prediction) -> str:
 
 
 def _is_table(args: argparse.Namespace) -> bool:
-    return args.output is not None or (len(args.inputs) == 1 and Path(args.inputs[0]).is_file())
+    return args.output is not None or args.engine == "spark" or (len(args.inputs) == 1 and Path(args.inputs[0]).is_file())
 
 
 def _default_output(path: str) -> str:
@@ -72,6 +75,15 @@ def classify_table(args: argparse.Namespace) -> int:
     if len(args.inputs) != 1:
         raise ValueError("give one input file with -o OUTPUT (texts and files cannot be mixed)")
     output = args.output or _default_output(args.inputs[0])
+    if args.engine == "spark":
+        from rootcause import spark
+
+        spark.run(args.inputs[0], output, text_col=args.text_col, input_format=args.format,
+                  output_format=args.output_format, master=args.master, model=args.model, rules=args.rules,
+                  threshold=args.threshold, max_chars=args.max_chars)
+        if not args.quiet:
+            print(f"written to {output} (Spark)", file=sys.stderr)
+        return 0
     config = BatchConfig(
         input=args.inputs[0], output=output, text_col=args.text_col, input_format=args.format,
         output_format=args.output_format, encoding=args.encoding, model=args.model, rules=args.rules,
