@@ -139,3 +139,10 @@ def test_cli_table_prints_a_summary(tmp_path, small_store, capsys):
     err = capsys.readouterr().err
     assert "6 rows" in err and "flagged (status not ok): 3" in err
     assert (tmp_path / "in.classified.csv").is_file()
+
+
+def test_explain_adds_a_column(tmp_path, small_store):
+    _, out = classify(tmp_path, small_store, CSV, jobs=1, explain=True)
+    df = read_back(out)
+    assert df.columns[-1] == "explanation"
+    assert df.loc[0, "explanation"] and df.loc[1, "explanation"] == ""

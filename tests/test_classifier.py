@@ -30,3 +30,18 @@ def test_a_bare_string_is_refused(small_classifier):
 def test_escalation_on_regulator_complaint(small_classifier):
     [p] = small_classifier.predict(["柜员态度恶劣，我已经打了12378投诉"])
     assert p.escalation and "regulator" in p.escalation[0]
+
+
+def test_explanation_lists_terms_that_pushed_the_label(small_classifier):
+    [plain] = small_classifier.predict(["柜员一直在玩手机，让我等了半小时"])
+    [p] = small_classifier.predict(["柜员一直在玩手机，让我等了半小时"], explain=True)
+    assert plain.explanation == () and p.label == plain.label
+    terms = [t for t, _ in p.explanation]
+    weights = [w for _, w in p.explanation]
+    assert 0 < len(terms) <= 5 and weights == sorted(weights, reverse=True) and all(w > 0 for w in weights)
+    assert all(t in "柜员一直在玩手机,让我等了半小时" for t in terms)
+
+
+def test_explanation_shows_mask_tokens_not_personal_numbers(small_classifier):
+    [p] = small_classifier.predict(["我把卡号6222021234567890123填错了"], explain=True)
+    assert not any("6222" in t for t, _ in p.explanation)

@@ -155,3 +155,9 @@ def test_real_server_on_loopback(small_store):
     log = server.stderr.read()
     assert "Application shutdown complete" in log  # graceful shutdown on SIGTERM
     assert "网点" not in log  # the access log holds no complaint text
+
+
+def test_explanation_field(client):
+    body = client.post("/v1/classify", json={"text": "柜员态度恶劣", "explain": True}).json()
+    assert body["explanation"] and {"term", "weight"} <= set(body["explanation"][0])
+    assert client.post("/v1/classify", json={"text": "柜员态度恶劣"}).json()["explanation"] is None

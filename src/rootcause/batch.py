@@ -63,14 +63,15 @@ def check_row(value: object, max_chars: int = MAX_CHARS) -> RowText:
 
 
 def classify_frame(classifier: Classifier, df: pd.DataFrame, text_col: str = "text",
-                   max_chars: int = MAX_CHARS) -> pd.DataFrame:
-    """Return ``df`` with the prediction columns appended, same rows, same order."""
+                   max_chars: int = MAX_CHARS, explain: bool = False) -> pd.DataFrame:
+    """Return ``df`` with the prediction columns appended, same rows, same order
+    (and an ``explanation`` column with ``explain``)."""
     if text_col not in df.columns:
         raise KeyError(f"no column {text_col!r}; available columns: {', '.join(map(str, df.columns))}")
     parse_status = df[PARSE_STATUS].tolist() if PARSE_STATUS in df.columns else [None] * len(df)
     rows = [RowText(None, bad) if isinstance(bad, str) else check_row(v, max_chars) for v, bad in zip(df[text_col].tolist(), parse_status)]
     good = [i for i, r in enumerate(rows) if r.prepared is not None]
-    predictions = classifier.predict_prepared([rows[i].prepared for i in good])
+    predictions = classifier.predict_prepared([rows[i].prepared for i in good], explain=explain)
     n = len(df)
     out = {
         "root_cause": np.full(n, None, dtype=object),
@@ -81,6 +82,7 @@ def classify_frame(classifier: Classifier, df: pd.DataFrame, text_col: str = "te
         "remedies": np.full(n, "", dtype=object),
         "escalation": np.full(n, "", dtype=object),
         "status": np.array([r.status for r in rows], dtype=object),
+        **({"explanation": np.full(n, "", dtype=object)} if explain else {}),
     }
     for i, p in zip(good, predictions):
         out["root_cause"][i] = p.label
@@ -91,6 +93,8 @@ def classify_frame(classifier: Classifier, df: pd.DataFrame, text_col: str = "te
         out["needs_review"][i] = p.needs_review
         out["remedies"][i] = "；".join(r.zh for r in p.remedies)
         out["escalation"][i] = "；".join(p.escalation)
+        if explain:
+            out["explanation"][i] = " ".join(f"{term}({weight:+.2f})" for term, weight in p.explanation)
     result = df.drop(columns=[PARSE_STATUS], errors="ignore")
     prefix = "rc_" if any(column in result.columns for column in out) else ""
     return result.assign(**{prefix + column: values for column, values in out.items()})
@@ -116,6 +120,7 @@ class BatchConfig:
     jobs: int = 0
     resume: bool = False
     progress: bool = True
+    explain: bool = False
 
 
 @dataclass
@@ -175,7 +180,7 @@ def _init_worker(config: BatchConfig) -> None:
 def _classify_part(index: int, frame: pd.DataFrame, part: str) -> Summary:
     """Classify one chunk in a worker and write it as an atomic part file; only counts travel back."""
     config: BatchConfig = _worker["config"]
-    result = classify_frame(_worker["classifier"], frame, config.text_col, config.max_chars)
+    result = classify_frame(_worker["classifier"], frame, config.text_col, config.max_chars, config.explain)
     write_part(result, Path(part))
     return summarise(result)
 
@@ -183,6 +188,7 @@ def _classify_part(index: int, frame: pd.DataFrame, part: str) -> Summary:
 def _parts_meta(config: BatchConfig, fmt_in: str) -> dict:
     meta = {"input": os.path.abspath(config.input), "format": fmt_in, "text_col": config.text_col,
             "chunk_rows": config.chunk_rows, "max_chars": config.max_chars, "model": config.model,
+            "explain": config.explain,
             "rules": config.rules, "threshold": config.threshold}
     if config.input != "-":
         stat = os.stat(config.input)
@@ -278,7 +284,8 @@ def _summary_columns(part: Path) -> list[str]:
 
 
 def _write_output(parts: list[Path], output: str, fmt: str) -> None:
-    tail = list(OUTPUT_COLUMNS) + [f"rc_{c}" for c in OUTPUT_COLUMNS]
+    names = [*OUTPUT_COLUMNS, "explanation"]
+    tail = names + [f"rc_{c}" for c in names]
     if output == "-":
         merge_parts(parts, sys.stdout.buffer, fmt, bom=False, tail_columns=tail)
         sys.stdout.buffer.flush()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rootcause.explain import Explainer
 from rootcause.labels import LABELS, LABELS_ZH
 from rootcause.rules import Remedy, RuleSet, load_rules
 from rootcause.store import ModelInfo, load_model
@@ -30,10 +32,12 @@ class Prediction:
     remedies: tuple[Remedy, ...] = ()
     escalation: tuple[str, ...] = ()
     fired_rules: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    explanation: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (remedies as ``{zh, en, rule_id}``)."""
-        return {
+        """A JSON-ready dict (remedies as ``{zh, en, rule_id}``; explanation when asked for)."""
+        extra = {"explanation": [{"term": t, "weight": w} for t, w in self.explanation]} if self.explanation else {}
+        return {**extra, 
             "label": self.label,
             "label_zh": self.label_zh,
             "confidence": self.confidence,
@@ -72,8 +76,8 @@ class Classifier:
             return np.zeros((0, len(LABELS)))
         return self.pipeline.predict_proba(list(texts))[:, self._order]
 
-    def predict(self, texts: Sequence[str] | str) -> list[Prediction]:
-        """Classify complaint texts.
+    def predict(self, texts: Sequence[str] | str, *, explain: bool = False) -> list[Prediction]:
+        """Classify complaint texts; with ``explain`` each prediction lists the terms behind its label.
 
         Raises
         ------
@@ -87,15 +91,24 @@ class Classifier:
                 raise ValueError(f"text #{i} is {type(text).__name__}, not a string")
             if not text.strip():
                 raise ValueError(f"text #{i} is empty or whitespace only; there is nothing to classify")
-        return self.predict_prepared([prepare(t) for t in texts])
+        return self.predict_prepared([prepare(t) for t in texts], explain=explain)
 
-    def predict_prepared(self, prepared: Sequence[str]) -> list[Prediction]:
+    def predict_prepared(self, prepared: Sequence[str], *, explain: bool = False) -> list[Prediction]:
         """Classify texts already passed through :func:`rootcause.text.prepare`."""
         if len(prepared) == 0:
             return []
         after_prepare = self.pipeline[1:] if "prepare" in self.pipeline.named_steps else self.pipeline
         proba = after_prepare.predict_proba(list(prepared))[:, self._order]
-        return [self._prediction(row, text) for row, text in zip(proba, prepared)]
+        predictions = [self._prediction(row, text) for row, text in zip(proba, prepared)]
+        if explain:
+            reasons = self.explainer.explain(prepared, [p.label for p in predictions])
+            predictions = [replace(p, explanation=r) for p, r in zip(predictions, reasons)]
+        return predictions
+
+    @functools.cached_property
+    def explainer(self) -> Explainer:
+        """Built on first use (it holds the feature names)."""
+        return Explainer(self.pipeline)
 
     def _prediction(self, row: np.ndarray, text: str) -> Prediction:
         best = int(np.argmax(row))

@@ -64,6 +64,11 @@ class RemedyOut(BaseModel):
     rule_id: str
 
 
+class TermOut(BaseModel):
+    term: str
+    weight: float
+
+
 class PredictionOut(BaseModel):
     label: str = Field(description="root cause: systemic, staff, customer or random")
     label_zh: str
@@ -72,6 +77,7 @@ class PredictionOut(BaseModel):
     needs_review: bool
     remedies: list[RemedyOut]
     escalation: list[str]
+    explanation: list[TermOut] | None = Field(None, description="terms behind the label, when explain is true")
 
 
 class BatchOut(BaseModel):
@@ -99,6 +105,7 @@ def create_app(settings: ServiceSettings | None = None, classifier: Classifier |
     class TextIn(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         text: Annotated[str, Field(min_length=1, max_length=max_chars, description="complaint narrative")]
+        explain: bool = False
 
         @field_validator("text")
         @classmethod
@@ -109,6 +116,7 @@ def create_app(settings: ServiceSettings | None = None, classifier: Classifier |
         model_config = ConfigDict(extra="forbid", strict=True)
         texts: Annotated[list[Annotated[str, Field(min_length=1, max_length=max_chars)]],
                          Field(min_length=1, max_length=settings.max_batch)]
+        explain: bool = False
 
         @field_validator("texts")
         @classmethod
@@ -191,13 +199,13 @@ def create_app(settings: ServiceSettings | None = None, classifier: Classifier |
               responses={401: {}, 413: {}, 422: {}})
     def classify(body: TextIn, clf: Classifier = Depends(get_classifier)) -> PredictionOut:
         """Classify one complaint."""
-        return out(clf.predict([body.text])[0])
+        return out(clf.predict([body.text], explain=body.explain)[0])
 
     @app.post("/v1/classify/batch", response_model=BatchOut, dependencies=[Depends(require_key)],
               responses={401: {}, 413: {}, 422: {}})
     def classify_batch(body: BatchIn, clf: Classifier = Depends(get_classifier)) -> BatchOut:
         """Classify up to the configured number of complaints at once, in order."""
-        return BatchOut(results=[out(p) for p in clf.predict(body.texts)])
+        return BatchOut(results=[out(p) for p in clf.predict(body.texts, explain=body.explain)])
 
     @app.get("/healthz")
     def healthz() -> dict:

@@ -24,7 +24,7 @@ from importlib import resources
 import jieba
 import opencc
 
-__all__ = ["MASK_TOKENS", "mask_pii", "normalize", "prepare", "prepare_all", "segment", "to_char_view"]
+__all__ = ["MASK_TOKENS", "mask_pii", "normalize", "prepare", "prepare_all", "segment", "to_char_view", "from_char_view"]
 
 # --- resources: compiled patterns and tables, kept apart from the logic ----------------------
 
@@ -125,6 +125,13 @@ def prepare_all(texts: Iterable[str]) -> list[str]:
 def to_char_view(text: str) -> str:
     """Turn each mask token of a prepared text into one private-use character for char n-grams."""
     return _MASK.sub(lambda m: _MASK_TO_CHAR[m.group()], text)
+
+
+def from_char_view(text: str) -> str:
+    """Undo :func:`to_char_view` (for showing character n-grams to people)."""
+    for token, char in _MASK_TO_CHAR.items():
+        text = text.replace(char, token)
+    return text
 
 
 # --- segmentation -----------------------------------------------------------------------------

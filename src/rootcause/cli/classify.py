@@ -32,6 +32,8 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="confidence below which a prediction needs review (default: the model's)")
     parser.add_argument("--json", action="store_true", help="texts: print one JSON object per text")
+    parser.add_argument("--explain", action="store_true",
+                        help="list the terms that pushed each prediction to its label (a column for tables)")
     table = parser.add_argument_group("tables")
     table.add_argument("--text-col", default="text", metavar="NAME", help="column holding the complaint (default: text)")
     table.add_argument("--format", choices=FORMATS, help="input format (default: from the extension)")
@@ -58,6 +60,7 @@ def format_prediction(p: Prediction) -> str:
         "remedies:",
         *(f"  {i}. {r.zh} ({r.en}) [{r.rule_id}]" for i, r in enumerate(p.remedies, 1)),
         f"escalation: {'; '.join(p.escalation) if p.escalation else 'none'}",
+        *([f"why: {'  '.join(f'{t} {w:+.2f}' for t, w in p.explanation)}"] if p.explanation else []),
     ]
     return "\n".join(lines)
 
@@ -88,7 +91,7 @@ def classify_table(args: argparse.Namespace) -> int:
         input=args.inputs[0], output=output, text_col=args.text_col, input_format=args.format,
         output_format=args.output_format, encoding=args.encoding, model=args.model, rules=args.rules,
         threshold=args.threshold, max_chars=args.max_chars, chunk_rows=args.chunk_rows, jobs=args.jobs,
-        resume=args.resume, progress=not args.quiet and sys.stderr.isatty(),
+        resume=args.resume, progress=not args.quiet and sys.stderr.isatty(), explain=args.explain,
     )
     summary = run_batch(config)
     if not args.quiet:
@@ -101,6 +104,6 @@ def main(args: argparse.Namespace) -> int:
         return classify_table(args)
     texts = [line for line in sys.stdin.read().splitlines() if line.strip()] if args.inputs == ["-"] else args.inputs
     classifier = load_classifier(args.model, rules=args.rules, review_threshold=args.threshold)
-    for i, p in enumerate(classifier.predict(texts)):
+    for i, p in enumerate(classifier.predict(texts, explain=args.explain)):
         print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else ("\n" if i else "") + format_prediction(p))
     return 0
