@@ -103,3 +103,28 @@ def test_evaluate_report_folder(tmp_path, small_store, capsys):
     assert "![confusion matrix](confusion.png)" in page and "macro-F1" in page
     assert set(pd.read_csv(folder / "per_class.csv")["label"]) == {"systemic", "staff", "customer", "random"}
     assert "text" in pd.read_csv(folder / "confused.csv").columns
+
+
+def test_suggest_picks_uncertain_unfamiliar_rows_ready_to_label(tmp_path, small_store, capsys):
+    texts = ["柜员一直在玩手机，让我等了半小时", "量子纠缠的猫咪在火星上跳舞", "今天天气不错", "", "柜员一直在玩手机，让我等了半小时"]
+    pd.DataFrame({"id": range(5), "text": texts}).to_csv(tmp_path / "u.csv", index=False)
+    out = tmp_path / "next.csv"
+    assert main(["suggest", str(tmp_path / "u.csv"), "-n", "2", "-o", str(out), "--model", str(small_store)]) == 0
+    picked = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    assert len(picked) == 2 and list(picked.columns[-1:]) == ["label"] and (picked["label"] == "").all()
+    assert "柜员一直在玩手机，让我等了半小时" not in picked["text"].tolist()
+    assert picked["score"].is_monotonic_decreasing
+
+
+def test_review_threshold_reaches_target_precision():
+    import numpy as np
+
+    from rootcause.evaluation import coverage_at, review_threshold
+
+    rng = np.random.default_rng(0)
+    confidence = rng.uniform(0.3, 1.0, 2000)
+    truth = ["staff" if rng.uniform() < c else "random" for c in confidence]
+    proba = np.column_stack([np.zeros(2000), confidence, np.zeros(2000), 1 - confidence])
+    threshold = review_threshold(truth, proba, 0.95)
+    assert 0.85 < threshold < 1.0
+    assert coverage_at(truth, proba, threshold)["precision"] >= 0.95

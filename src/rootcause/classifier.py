@@ -76,6 +76,15 @@ class Classifier:
             return np.zeros((0, len(LABELS)))
         return self.pipeline.predict_proba(list(texts))[:, self._order]
 
+    labels = LABELS
+
+    def predict_proba_prepared(self, prepared: Sequence[str]) -> np.ndarray:
+        """Probabilities (in :data:`LABELS` order) for texts already prepared."""
+        if len(prepared) == 0:
+            return np.zeros((0, len(LABELS)))
+        after_prepare = self.pipeline[1:] if "prepare" in self.pipeline.named_steps else self.pipeline
+        return after_prepare.predict_proba(list(prepared))[:, self._order]
+
     def predict(self, texts: Sequence[str] | str, *, explain: bool = False) -> list[Prediction]:
         """Classify complaint texts; with ``explain`` each prediction lists the terms behind its label.
 
@@ -97,8 +106,7 @@ class Classifier:
         """Classify texts already passed through :func:`rootcause.text.prepare`."""
         if len(prepared) == 0:
             return []
-        after_prepare = self.pipeline[1:] if "prepare" in self.pipeline.named_steps else self.pipeline
-        proba = after_prepare.predict_proba(list(prepared))[:, self._order]
+        proba = self.predict_proba_prepared(prepared)
         predictions = [self._prediction(row, text) for row, text in zip(proba, prepared)]
         if explain:
             reasons = self.explainer.explain(prepared, [p.label for p in predictions])

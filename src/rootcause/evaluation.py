@@ -80,3 +80,30 @@ def evaluate_predictions(y_true: Sequence[str], y_pred: Sequence[str], proba: np
         confusion=confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist(),
         ece=expected_calibration_error(y_true, proba) if proba is not None else None,
     )
+
+
+def review_threshold(y_true: Sequence[str], proba: np.ndarray, target_precision: float = 0.95) -> float:
+    """The lowest confidence above which predictions are at least ``target_precision`` precise.
+
+    Computed on out-of-fold predictions of the training split (never the test split). Returns 1.0
+    when no threshold reaches the target.
+    """
+    confidence = proba.max(axis=1)
+    correct = np.array([LABELS[i] for i in proba.argmax(axis=1)]) == np.asarray(y_true)
+    order = np.argsort(-confidence)
+    precision = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    ok = np.nonzero(precision >= target_precision)[0]
+    if len(ok) == 0:
+        return 1.0
+    # the largest prefix (lowest threshold) whose precision still meets the target, with at least 20 rows
+    last = ok[-1]
+    return float(round(confidence[order][last], 4)) if last >= 19 else 1.0
+
+
+def coverage_at(y_true: Sequence[str], proba: np.ndarray, threshold: float) -> dict[str, float]:
+    """Share of rows at or above ``threshold`` and their accuracy (precision)."""
+    confidence = proba.max(axis=1)
+    keep = confidence >= threshold
+    correct = np.array([LABELS[i] for i in proba.argmax(axis=1)]) == np.asarray(y_true)
+    return {"threshold": threshold, "coverage": round(float(keep.mean()), 4) if len(keep) else 0.0,
+            "precision": round(float(correct[keep].mean()), 4) if keep.any() else 0.0}

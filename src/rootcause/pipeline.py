@@ -32,6 +32,7 @@ class ModelParams:
     char_ngrams: tuple[int, int] = (1, 3)
     min_df: int = 2
     max_features: int | None = 200_000
+    calibration: Literal["none", "sigmoid", "isotonic"] = "none"
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -86,6 +87,12 @@ def _classifier(params: ModelParams) -> BaseEstimator:
     raise ValueError(f"unknown classifier {params.classifier!r}; expected logreg, svm, sgd or nb")
 
 
+def _calibrated(classifier: BaseEstimator, params: ModelParams) -> BaseEstimator:
+    if params.calibration == "none" or isinstance(classifier, CalibratedClassifierCV):
+        return classifier
+    return CalibratedClassifierCV(classifier, cv=5, method=params.calibration)
+
+
 def build_pipeline(params: ModelParams | None = None) -> Pipeline:
     """Return an unfitted pipeline for ``params`` (defaults when ``None``).
 
@@ -104,6 +111,6 @@ def build_pipeline(params: ModelParams | None = None) -> Pipeline:
         [
             ("prepare", FunctionTransformer(prepare_all)),
             ("features", FeatureUnion(parts)),
-            ("classifier", _classifier(params)),
+            ("classifier", _calibrated(_classifier(params), params)),
         ]
     )

@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from rootcause.classifier import Classifier
 from rootcause.data import fingerprint, label_counts
 from rootcause.errors import RootCauseError
-from rootcause.evaluation import Evaluation, evaluate_predictions
+from rootcause.evaluation import Evaluation, coverage_at, evaluate_predictions, review_threshold
 from rootcause.labels import LABELS
 from rootcause.pipeline import ModelParams, build_pipeline
 from rootcause.store import ModelInfo, current_version, load_model, save_model
@@ -56,11 +56,12 @@ def cross_validate(texts: pd.Series, labels: pd.Series, params: ModelParams | No
     return evaluate_predictions(list(labels), predicted, proba), proba
 
 
-def score(pipeline: Pipeline, texts: pd.Series, labels: pd.Series) -> Evaluation:
-    """Evaluate a fitted pipeline on labelled texts."""
+def score(pipeline: Pipeline, texts: pd.Series, labels: pd.Series, *, with_proba: bool = False):
+    """Evaluate a fitted pipeline on labelled texts (and return its probabilities with ``with_proba``)."""
     classifier = Classifier(pipeline)
     proba = classifier.predict_proba(list(texts))
-    return evaluate_predictions(list(labels), [LABELS[i] for i in proba.argmax(axis=1)], proba)
+    result = evaluate_predictions(list(labels), [LABELS[i] for i in proba.argmax(axis=1)], proba)
+    return (result, proba) if with_proba else result
 
 
 def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: Path | str, *,
@@ -73,9 +74,16 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
     ``tolerance``, or when ``force`` is set (recorded in the manifest).
     """
     params = params or ModelParams()
-    cv = cross_validate(train["text"], train["label"], params, cv_folds, n_jobs)[0] if cv_folds >= 2 else None
+    cv, threshold = None, None
+    if cv_folds >= 2:
+        cv, oof = cross_validate(train["text"], train["label"], params, cv_folds, n_jobs)
+        threshold = review_threshold(list(train["label"]), oof)
     pipeline = fit(train["text"], train["label"], params)
-    test_eval = score(pipeline, test["text"], test["label"]) if test is not None and len(test) else None
+    test_eval, test_coverage = None, None
+    if test is not None and len(test):
+        test_eval, test_proba = score(pipeline, test["text"], test["label"], with_proba=True)
+        if threshold is not None:
+            test_coverage = coverage_at(list(test["label"]), test_proba, threshold)
     promoted, reason = _gate(models_dir, test, test_eval, tolerance, force)
     manifest = {
         "labels": list(LABELS),
@@ -86,8 +94,10 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
             **({"test": {"rows": len(test), "per_label": label_counts(test["label"]),
                          "fingerprint": fingerprint(test["text"], test["label"])}} if test is not None else {}),
         },
+        **({"review_threshold": threshold} if threshold is not None else {}),
         "metrics": {
             **({"test": test_eval.to_dict()} if test_eval else {}),
+            **({"test_review": test_coverage} if test_coverage else {}),
             **({"cv": {**cv.to_dict(), "folds": cv_folds}} if cv else {}),
         },
         "promotion": {"promoted": promoted, "reason": reason, "forced": bool(force)},

@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 
 from rootcause import __version__
-from rootcause.cli import classify, data, evaluate, models, rules, serve, train
+from rootcause.cli import classify, data, evaluate, models, rules, serve, suggest, train
 from rootcause.errors import RootCauseError
 
 SUBCOMMANDS = {"classify": classify, "train": train, "evaluate": evaluate, "rules": rules, "serve": serve,
-               "models": models, "data": data}
+               "models": models, "data": data, "suggest": suggest}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,6 +34,8 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--classifier", choices=["logreg", "svm", "sgd", "nb"], default=defaults.classifier)
     parser.add_argument("--features", choices=["words", "chars", "both"], default=defaults.features)
     parser.add_argument("--C", type=float, default=defaults.C, help=f"inverse regularisation (default {defaults.C})")
+    parser.add_argument("--calibration", choices=["none", "sigmoid", "isotonic"], default=defaults.calibration,
+                        help=f"probability calibration by inner cross-validation (default {defaults.calibration})")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--tolerance", type=float, default=0.01,
                         help="promote only if test macro-F1 is at most this much worse than the current model's")
@@ -52,7 +54,8 @@ def main(args: argparse.Namespace) -> int:
         if args.strict:
             raise DataError(f"{len(checked.problems)} problem row(s) and --strict: nothing was trained or written")
     train = checked.rows
-    params = ModelParams(features=args.features, classifier=args.classifier, C=args.C, seed=args.seed)
+    params = ModelParams(features=args.features, classifier=args.classifier, C=args.C, seed=args.seed,
+                         calibration=args.calibration)
     print(f"training on {len(train)} rows ({args.features} n-grams, {args.classifier}) …", flush=True)
     result = train_and_store(pd.DataFrame(train), test, args.models_dir, params=params, cv_folds=args.cv,
                              n_jobs=args.jobs, tolerance=args.tolerance, force=args.force,
