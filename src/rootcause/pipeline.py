@@ -47,30 +47,14 @@ class ModelParams:
         return cls(**known)
 
 
-def _word_vectorizer(params: ModelParams) -> TfidfVectorizer:
-    return TfidfVectorizer(
-        tokenizer=segment,
-        token_pattern=None,
-        lowercase=False,
-        ngram_range=params.word_ngrams,
-        min_df=params.min_df,
-        max_features=params.max_features,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
-
-
-def _char_vectorizer(params: ModelParams) -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer="char",
-        preprocessor=to_char_view,
-        lowercase=False,
-        ngram_range=params.char_ngrams,
-        min_df=params.min_df,
-        max_features=params.max_features,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
+def _vectorizer(kind: str, params: ModelParams) -> TfidfVectorizer:
+    """TF-IDF over jieba words (``words``) or characters (``chars``) of the prepared text."""
+    if kind == "words":
+        shape = {"tokenizer": segment, "token_pattern": None, "ngram_range": params.word_ngrams}
+    else:
+        shape = {"analyzer": "char", "preprocessor": to_char_view, "ngram_range": params.char_ngrams}
+    return TfidfVectorizer(**shape, lowercase=False, min_df=params.min_df, max_features=params.max_features,
+                           sublinear_tf=True, dtype=np.float32)
 
 
 def _classifier(params: ModelParams) -> BaseEstimator:
@@ -100,17 +84,13 @@ def build_pipeline(params: ModelParams | None = None) -> Pipeline:
     personal data never reaches the vocabulary.
     """
     params = params or ModelParams()
-    parts = []
-    if params.features in ("words", "both"):
-        parts.append(("words", _word_vectorizer(params)))
-    if params.features in ("chars", "both"):
-        parts.append(("chars", _char_vectorizer(params)))
-    if not parts:
+    kinds = {"words": ["words"], "chars": ["chars"], "both": ["words", "chars"]}.get(params.features)
+    if kinds is None:
         raise ValueError(f"unknown feature set {params.features!r}; expected words, chars or both")
     return Pipeline(
         [
             ("prepare", FunctionTransformer(prepare_all)),
-            ("features", FeatureUnion(parts)),
+            ("features", FeatureUnion([(kind, _vectorizer(kind, params)) for kind in kinds])),
             ("classifier", _calibrated(_classifier(params), params)),
         ]
     )
