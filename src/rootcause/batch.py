@@ -29,8 +29,9 @@ MAX_CHARS = 5000
 """Longer texts are truncated to this many characters and flagged."""
 
 STATUS_OK = "ok"
-OUTPUT_COLUMNS = ("root_cause", "root_cause_zh", "confidence", *(f"p_{label}" for label in LABELS),
+OUTPUT_COLUMNS = ("root_cause", "root_cause_zh", "confidence", *(f"p_{label}" for label in LABELS), "p_failure",
                   "needs_review", "remedies", "escalation", "status")
+OUT_OF_SCOPE = "out of scope: describes no service failure"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def classify_frame(classifier: Classifier, df: pd.DataFrame, text_col: str = "te
         "root_cause_zh": np.full(n, None, dtype=object),
         "confidence": np.full(n, np.nan),
         **{f"p_{label}": np.full(n, np.nan) for label in LABELS},
+        "p_failure": np.full(n, np.nan),
         "needs_review": np.ones(n, dtype=bool),
         "remedies": np.full(n, "", dtype=object),
         "escalation": np.full(n, "", dtype=object),
@@ -85,11 +87,15 @@ def classify_frame(classifier: Classifier, df: pd.DataFrame, text_col: str = "te
         **({"explanation": np.full(n, "", dtype=object)} if explain else {}),
     }
     for i, p in zip(good, predictions):
+        for label in LABELS:
+            out[f"p_{label}"][i] = round(p.probabilities[label], 4)
+        out["p_failure"][i] = p.failure_score
+        if not p.in_scope:
+            out["status"][i] = OUT_OF_SCOPE
+            continue
         out["root_cause"][i] = p.label
         out["root_cause_zh"][i] = p.label_zh
         out["confidence"][i] = round(p.confidence, 4)
-        for label in LABELS:
-            out[f"p_{label}"][i] = round(p.probabilities[label], 4)
         out["needs_review"][i] = p.needs_review
         out["remedies"][i] = "；".join(r.zh for r in p.remedies)
         out["escalation"][i] = "；".join(p.escalation)

@@ -14,7 +14,8 @@ import pandas as pd
 from rootcause.explain import Explainer
 from rootcause.labels import LABELS, LABELS_ZH
 from rootcause.rules import Remedy, RuleSet, load_rules
-from rootcause.store import ModelInfo, load_model
+from rootcause.scope import SCOPE_THRESHOLD, failure_scores
+from rootcause.store import ModelInfo, load_model, load_scope
 from rootcause.text import prepare
 
 DEFAULT_REVIEW_THRESHOLD = 0.6
@@ -29,6 +30,8 @@ class Prediction:
     confidence: float
     probabilities: dict[str, float]
     needs_review: bool
+    in_scope: bool = True
+    failure_score: float = 1.0
     remedies: tuple[Remedy, ...] = ()
     escalation: tuple[str, ...] = ()
     fired_rules: tuple[tuple[str, str], ...] = field(default=(), repr=False)
@@ -43,6 +46,8 @@ class Prediction:
             "confidence": self.confidence,
             "probabilities": self.probabilities,
             "needs_review": self.needs_review,
+            "in_scope": self.in_scope,
+            "failure_score": self.failure_score,
             "remedies": [{"zh": r.zh, "en": r.en, "rule_id": r.rule_id} for r in self.remedies],
             "escalation": list(self.escalation),
         }
@@ -52,9 +57,11 @@ class Classifier:
     """A loaded model plus rules. Thread-safe: predicting shares no mutable state."""
 
     def __init__(self, pipeline: Any, info: ModelInfo | None = None, rules: RuleSet | None = None,
-                 review_threshold: float | None = None) -> None:
+                 review_threshold: float | None = None, scope: Any = None) -> None:
         self.pipeline = pipeline
         self.info = info
+        self.scope = scope
+        self.scope_threshold = float((info.manifest.get("scope", {}) if info else {}).get("threshold", SCOPE_THRESHOLD))
         self.rules = rules if rules is not None else load_rules()
         manifest_threshold = (info.manifest.get("review_threshold") if info else None)
         self.review_threshold = float(
@@ -107,7 +114,8 @@ class Classifier:
         if len(prepared) == 0:
             return []
         proba = self.predict_proba_prepared(prepared)
-        predictions = [self._prediction(row, text) for row, text in zip(proba, prepared)]
+        failure = failure_scores(self.scope, prepared)
+        predictions = [self._prediction(row, text, f) for row, text, f in zip(proba, prepared, failure)]
         if explain:
             reasons = self.explainer.explain(prepared, [p.label for p in predictions])
             predictions = [replace(p, explanation=r) for p, r in zip(predictions, reasons)]
@@ -118,7 +126,7 @@ class Classifier:
         """Built on first use (it holds the feature names)."""
         return Explainer(self.pipeline)
 
-    def _prediction(self, row: np.ndarray, text: str) -> Prediction:
+    def _prediction(self, row: np.ndarray, text: str, failure: float) -> Prediction:
         best = int(np.argmax(row))
         label = LABELS[best]
         confidence = float(row[best])
@@ -128,7 +136,9 @@ class Classifier:
             label_zh=LABELS_ZH[label],
             confidence=confidence,
             probabilities={name: float(p) for name, p in zip(LABELS, row)},
-            needs_review=confidence < self.review_threshold,
+            needs_review=bool(confidence < self.review_threshold or failure < self.scope_threshold),
+            in_scope=bool(failure >= self.scope_threshold),
+            failure_score=round(float(failure), 4),
             remedies=outcome.remedies,
             escalation=outcome.escalation,
             fired_rules=outcome.fired,
@@ -151,4 +161,4 @@ def load_classifier(path: Path | str | None = None, *, rules: Path | str | RuleS
     """
     pipeline, info = load_model(path)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    return Classifier(pipeline, info, ruleset, review_threshold)
+    return Classifier(pipeline, info, ruleset, review_threshold, scope=load_scope(info))

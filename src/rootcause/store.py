@@ -29,6 +29,8 @@ import joblib
 from rootcause.errors import ModelIntegrityError, ModelNotFoundError, ModelVersionError
 
 MODEL_FILE = "model.joblib"
+SCOPE_FILE = "scope.joblib"
+CARD_FILE = "MODEL_CARD.md"
 MANIFEST_FILE = "manifest.json"
 POINTER_FILE = "CURRENT"
 HISTORY_FILE = "HISTORY"
@@ -94,8 +96,10 @@ def new_version_name(now: datetime | None = None) -> str:
     return f"{now:%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
 
 
-def save_model(pipeline: Any, manifest: dict[str, Any], models_dir: Path | str, *, make_current: bool) -> ModelInfo:
-    """Write ``pipeline`` and its manifest as a new version in ``models_dir``.
+def save_model(pipeline: Any, manifest: dict[str, Any], models_dir: Path | str, *, make_current: bool,
+               scope: Any = None, card: str | None = None) -> ModelInfo:
+    """Write ``pipeline`` (and the optional out-of-scope detector and model card) with its
+    manifest as a new version in ``models_dir``.
 
     The version folder is written under a temporary name and renamed into place, so a crash
     never leaves a half-written version. Returns the stored version's info.
@@ -107,12 +111,19 @@ def save_model(pipeline: Any, manifest: dict[str, Any], models_dir: Path | str, 
     try:
         staging.chmod(0o755)
         joblib.dump(pipeline, staging / MODEL_FILE, compress=("xz", 6))
+        files = [MODEL_FILE]
+        if scope is not None:
+            joblib.dump(scope, staging / SCOPE_FILE, compress=("xz", 6))
+            files.append(SCOPE_FILE)
+        if card is not None:
+            (staging / CARD_FILE).write_text(card, encoding="utf-8")
+            files.append(CARD_FILE)
         manifest = {
             **manifest,
             "version": version,
             "created": manifest.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "libraries": library_versions(),
-            "files": {MODEL_FILE: sha256_file(staging / MODEL_FILE)},
+            "files": {name: sha256_file(staging / name) for name in files},
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         final = models_dir / version
@@ -248,4 +259,11 @@ def load_model(path: Path | str | None = None) -> tuple[Any, ModelInfo]:
     verify(info)
     check_library_versions(info)
     return joblib.load(info.path / MODEL_FILE), info
+
+
+def load_scope(info: ModelInfo) -> Any | None:
+    """The version's out-of-scope detector, if it has one (verified by :func:`load_model` already)."""
+    if SCOPE_FILE not in info.manifest.get("files", {}):
+        return None
+    return joblib.load(info.path / SCOPE_FILE)
 

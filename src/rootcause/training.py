@@ -17,7 +17,10 @@ from rootcause.errors import RootCauseError
 from rootcause.evaluation import Evaluation, coverage_at, evaluate_predictions, review_threshold
 from rootcause.labels import LABELS
 from rootcause.pipeline import ModelParams, build_pipeline
-from rootcause.store import ModelInfo, current_version, load_model, save_model
+from rootcause.card import model_card
+from rootcause.scope import SCOPE_THRESHOLD, fit_scope
+from rootcause.store import ModelInfo, current_version, load_model, new_version_name, save_model
+from rootcause.text import prepare_all
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +69,13 @@ def score(pipeline: Pipeline, texts: pd.Series, labels: pd.Series, *, with_proba
 
 def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: Path | str, *,
                     params: ModelParams | None = None, cv_folds: int = 5, n_jobs: int | None = None,
-                    tolerance: float = 0.01, force: bool = False, extra: dict | None = None) -> TrainResult:
+                    tolerance: float = 0.01, force: bool = False, extra: dict | None = None,
+                    out_of_scope: list[str] | None = None, real: pd.DataFrame | None = None) -> TrainResult:
     """Fit on ``train``, measure on ``test`` and by cross-validation, store a new version.
 
-    The new version becomes current when the store has none, when its macro-F1 on ``test`` is
+    With ``out_of_scope`` texts, an out-of-scope detector is trained beside the model. ``real``
+    (labelled real texts) is only measured and reported in the manifest and model card, never
+    trained on or used to choose anything. The new version becomes current when the store has none, when its macro-F1 on ``test`` is
     not worse than the current version's (measured now, on the same rows) by more than
     ``tolerance``, or when ``force`` is set (recorded in the manifest).
     """
@@ -84,6 +90,11 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
         test_eval, test_proba = score(pipeline, test["text"], test["label"], with_proba=True)
         if threshold is not None:
             test_coverage = coverage_at(list(test["label"]), test_proba, threshold)
+    scope, scope_info = None, None
+    if out_of_scope:
+        scope, scope_info = fit_scope(prepare_all(train["text"]), prepare_all(out_of_scope), params.seed)
+        scope_info["threshold"] = SCOPE_THRESHOLD
+    real_eval = score(pipeline, real["text"], real["label"]) if real is not None and len(real) else None
     promoted, reason = _gate(models_dir, test, test_eval, tolerance, force)
     manifest = {
         "labels": list(LABELS),
@@ -99,11 +110,15 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
             **({"test": test_eval.to_dict()} if test_eval else {}),
             **({"test_review": test_coverage} if test_coverage else {}),
             **({"cv": {**cv.to_dict(), "folds": cv_folds}} if cv else {}),
+            **({"real": real_eval.to_dict()} if real_eval else {}),
         },
+        **({"scope": scope_info} if scope_info else {}),
         "promotion": {"promoted": promoted, "reason": reason, "forced": bool(force)},
         **(extra or {}),
     }
-    info = save_model(pipeline, manifest, models_dir, make_current=promoted)
+    manifest["version"] = new_version_name()
+    info = save_model(pipeline, manifest, models_dir, make_current=promoted, scope=scope,
+                      card=model_card(manifest))
     return TrainResult(info, promoted, reason, test_eval, cv)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 import pandas as pd
 
-from rootcause.data import DATA_DIR, TEST_FILE, TRAIN_FILE, read_labelled
+from rootcause.data import DATA_DIR, TEST_FILE, TRAIN_FILE, read_labelled, read_table
 from rootcause.errors import DataError
 from rootcause.pipeline import ModelParams
 from rootcause.store import ENV_MODELS_DIR
@@ -40,6 +41,23 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tolerance", type=float, default=0.01,
                         help="promote only if test macro-F1 is at most this much worse than the current model's")
     parser.add_argument("--force", action="store_true", help="make the new version current whatever its score")
+    parser.add_argument("--out-of-scope", default=str(DATA_DIR / "out_of_scope.csv"), metavar="FILE",
+                        help="texts that describe no failure, for the out-of-scope detector "
+                             "(default: data/out_of_scope.csv when present; 'none' to skip)")
+    parser.add_argument("--corpora", metavar="DIR",
+                        help="shared corpora folder: the real labelled texts are measured (never trained on)")
+
+
+def _real_texts(corpora: str | None) -> pd.DataFrame | None:
+    """The real labelled texts when the labels and the corpora are both present, else None."""
+    from rootcause.realtexts import REAL_LABELS, load_real
+
+    if not REAL_LABELS.is_file():
+        return None
+    try:
+        return load_real(corpora=corpora)
+    except DataError:
+        return None
 
 
 def main(args: argparse.Namespace) -> int:
@@ -57,13 +75,21 @@ def main(args: argparse.Namespace) -> int:
     params = ModelParams(features=args.features, classifier=args.classifier, C=args.C, seed=args.seed,
                          calibration=args.calibration)
     print(f"training on {len(train)} rows ({args.features} n-grams, {args.classifier}) …", flush=True)
+    out_of_scope = None
+    if args.out_of_scope.lower() != "none" and Path(args.out_of_scope).is_file():
+        out_of_scope = read_table(args.out_of_scope)["text"].dropna().astype(str).tolist()
+    real = _real_texts(args.corpora)
     result = train_and_store(pd.DataFrame(train), test, args.models_dir, params=params, cv_folds=args.cv,
                              n_jobs=args.jobs, tolerance=args.tolerance, force=args.force,
-                             extra={"sources": [args.train, *args.data], "skipped": checked.counts()})
+                             extra={"sources": [args.train, *args.data], "skipped": checked.counts()},
+                             out_of_scope=out_of_scope, real=real)
     if result.cv:
         print(f"cross-validation ({args.cv} folds): macro-F1 {result.cv.macro_f1:.3f}")
     if result.test:
         print(f"test split: macro-F1 {result.test.macro_f1:.3f}, accuracy {result.test.accuracy:.3f}")
+    real_metrics = result.info.manifest.get("metrics", {}).get("real")
+    if real_metrics:
+        print(f"real labelled texts (measured only): macro-F1 {real_metrics['macro_f1']:.3f}, n={real_metrics['n']}")
     print(f"stored version {result.info.version} in {result.info.path}")
     print(("current: " if result.promoted else "NOT promoted: ") + result.reason)
     return 0
