@@ -128,3 +128,29 @@ def test_review_threshold_reaches_target_precision():
     threshold = review_threshold(truth, proba, 0.95)
     assert 0.85 < threshold < 1.0
     assert coverage_at(truth, proba, threshold)["precision"] >= 0.95
+
+
+OUT_OF_SCOPE = ["谢谢大堂经理的耐心服务，点赞", "请问信用卡年费是多少", "你好，在吗", "POS机办理加微信", "营业时间是几点到几点",
+                "好评好评", "想咨询一下理财产品", "测试", "客服小姐姐声音很好听", "希望增加夜间模式", "今天天气不错",
+                "兼职刷单日结加我", "表扬柜员小王", "怎么开通手机银行", "五星好评，转账很方便", "请问在哪里办社保卡"]
+
+
+def test_out_of_scope_detector_and_model_card(tmp_path):
+    from rootcause import load_classifier
+    from rootcause.batch import classify_frame
+
+    data = read_labelled(SMALL)
+    store = tmp_path / "models"
+    info = train_and_store(data, data, store, params=ModelParams(min_df=1), cv_folds=3,
+                           out_of_scope=OUT_OF_SCOPE * 3).info
+    assert {"model.joblib", "scope.joblib", "MODEL_CARD.md"} <= set(info.manifest["files"])
+    card = (info.path / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for heading in ("## Intended use", "## Labels", "## Data", "## Metrics", "## Known limits", "test split (frozen)"):
+        assert heading in card
+    clf = load_classifier(store)
+    praise, failure = clf.predict(["谢谢大堂经理的耐心服务，点赞", "柜员一直在玩手机，让我等了半小时"])
+    assert not praise.in_scope and praise.needs_review and praise.failure_score < failure.failure_score
+    assert failure.in_scope
+    frame = classify_frame(clf, pd.DataFrame({"text": ["谢谢大堂经理的耐心服务，点赞", "柜员一直在玩手机，让我等了半小时"]}))
+    assert frame["status"].tolist() == ["out of scope: describes no service failure", "ok"]
+    assert pd.isna(frame["root_cause"][0]) and frame["root_cause"][1]
