@@ -154,3 +154,15 @@ def test_out_of_scope_detector_and_model_card(tmp_path):
     frame = classify_frame(clf, pd.DataFrame({"text": ["谢谢大堂经理的耐心服务，点赞", "柜员一直在玩手机，让我等了半小时"]}))
     assert frame["status"].tolist() == ["out of scope: describes no service failure", "ok"]
     assert pd.isna(frame["root_cause"][0]) and frame["root_cause"][1]
+
+
+def test_search_is_reproducible_and_recorded(tmp_path):
+    from rootcause.training import search
+
+    data = read_labelled(SMALL)
+    grid = {"C": [1.0, 10.0]}
+    first = search(data["text"], data["label"], ModelParams(min_df=1, seed=7), grid, folds=3)
+    again = search(data["text"], data["label"], ModelParams(min_df=1, seed=7), grid, folds=3)
+    assert first == again
+    best, table = first
+    assert len(table) == 2 and best.C == max(table, key=lambda r: (r["macro_f1"], -r["ece"]))["C"]

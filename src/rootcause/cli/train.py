@@ -12,7 +12,7 @@ from rootcause.data import DATA_DIR, TEST_FILE, TRAIN_FILE, read_labelled, read_
 from rootcause.errors import DataError
 from rootcause.pipeline import ModelParams
 from rootcause.store import ENV_MODELS_DIR
-from rootcause.training import train_and_store
+from rootcause.training import SEARCH_GRID, search, train_and_store
 from rootcause.validation import validate
 
 HELP = "train a model on data/train.csv (plus --data files), score it on data/test.csv, store it in models/"
@@ -41,6 +41,8 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tolerance", type=float, default=0.01,
                         help="promote only if test macro-F1 is at most this much worse than the current model's")
     parser.add_argument("--force", action="store_true", help="make the new version current whatever its score")
+    parser.add_argument("--search", action="store_true",
+                        help="choose features and C by cross-validation on the training split (reproducible with --seed)")
     parser.add_argument("--out-of-scope", default=str(DATA_DIR / "out_of_scope.csv"), metavar="FILE",
                         help="texts that describe no failure, for the out-of-scope detector "
                              "(default: data/out_of_scope.csv when present; 'none' to skip)")
@@ -74,14 +76,22 @@ def main(args: argparse.Namespace) -> int:
     train = checked.rows
     params = ModelParams(features=args.features, classifier=args.classifier, C=args.C, seed=args.seed,
                          calibration=args.calibration)
-    print(f"training on {len(train)} rows ({args.features} n-grams, {args.classifier}) …", flush=True)
+    extra = {"sources": [args.train, *args.data], "skipped": checked.counts()}
+    if args.search:
+        print(f"searching {SEARCH_GRID} by {max(args.cv, 3)}-fold cross-validation …", flush=True)
+        params, table = search(train["text"], train["label"], params, folds=max(args.cv, 3), n_jobs=args.jobs)
+        for row in table:
+            print("  " + "  ".join(f"{k}={v}" for k, v in row.items()))
+        extra["search"] = table
+        print(f"best: features={params.features} C={params.C}")
+    print(f"training on {len(train)} rows ({params.features} n-grams, {params.classifier}) …", flush=True)
     out_of_scope = None
     if args.out_of_scope.lower() != "none" and Path(args.out_of_scope).is_file():
         out_of_scope = read_table(args.out_of_scope)["text"].dropna().astype(str).tolist()
     real = _real_texts(args.corpora)
     result = train_and_store(pd.DataFrame(train), test, args.models_dir, params=params, cv_folds=args.cv,
                              n_jobs=args.jobs, tolerance=args.tolerance, force=args.force,
-                             extra={"sources": [args.train, *args.data], "skipped": checked.counts()},
+                             extra=extra,
                              out_of_scope=out_of_scope, real=real)
     if result.cv:
         print(f"cross-validation ({args.cv} folds): macro-F1 {result.cv.macro_f1:.3f}")
