@@ -29,16 +29,22 @@ def main() -> int:
     parser.add_argument("--features", nargs="+", default=["words", "chars", "both"])
     parser.add_argument("--classifiers", nargs="+", default=["logreg", "svm", "sgd", "nb"])
     parser.add_argument("--C", nargs="+", type=float, default=[1.0, 10.0])
+    parser.add_argument("--calibration", nargs="+", default=["none"], choices=["none", "sigmoid", "isotonic"])
+    parser.add_argument("--char-ngrams", nargs="+", default=["1-3"], help="character n-gram ranges, e.g. 1-3 2-4")
     parser.add_argument("--out", default="benchmarks/results/models.csv")
     args = parser.parse_args()
 
     train = read_labelled(args.train)
     rows = []
-    for features, classifier, c in itertools.product(args.features, args.classifiers, args.C):
-        params = ModelParams(features=features, classifier=classifier, C=c)
+    grid = itertools.product(args.features, args.classifiers, args.C, args.calibration, args.char_ngrams)
+    for features, classifier, c, calibration, char_ngrams in grid:
+        low, high = map(int, char_ngrams.split("-"))
+        params = ModelParams(features=features, classifier=classifier, C=c, calibration=calibration,
+                             char_ngrams=(low, high))
         started = time.perf_counter()
         result, _ = cross_validate(train["text"], train["label"], params, args.folds, n_jobs=-1)
-        row = {"features": features, "classifier": classifier, "C": c, "macro_f1": round(result.macro_f1, 4),
+        row = {"features": features, "classifier": classifier, "C": c, "calibration": calibration,
+               "char_ngrams": char_ngrams, "macro_f1": round(result.macro_f1, 4),
                "accuracy": round(result.accuracy, 4), "ece": round(result.ece or 0, 4),
                **{f"f1_{k}": round(v["f1"], 4) for k, v in result.per_class.items()},
                "seconds": round(time.perf_counter() - started, 1)}

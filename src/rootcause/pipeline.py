@@ -61,11 +61,12 @@ def _classifier(params: ModelParams) -> BaseEstimator:
     if params.classifier == "logreg":
         return LogisticRegression(C=params.C, max_iter=5000, random_state=params.seed)
     if params.classifier == "svm":
-        return CalibratedClassifierCV(LinearSVC(C=params.C / 10, random_state=params.seed), cv=5, method="sigmoid")
+        return CalibratedClassifierCV(LinearSVC(C=params.C / 10, random_state=params.seed), cv=5, method="sigmoid",
+                                      ensemble=False)
     if params.classifier == "sgd":
         return CalibratedClassifierCV(
-            SGDClassifier(loss="modified_huber", alpha=1e-4 / params.C, random_state=params.seed), cv=5
-        )
+            SGDClassifier(loss="modified_huber", alpha=1e-4 / params.C, random_state=params.seed), cv=5,
+            ensemble=False)
     if params.classifier == "nb":
         return ComplementNB(alpha=1.0 / params.C)
     raise ValueError(f"unknown classifier {params.classifier!r}; expected logreg, svm, sgd or nb")
@@ -74,7 +75,7 @@ def _classifier(params: ModelParams) -> BaseEstimator:
 def _calibrated(classifier: BaseEstimator, params: ModelParams) -> BaseEstimator:
     if params.calibration == "none" or isinstance(classifier, CalibratedClassifierCV):
         return classifier
-    return CalibratedClassifierCV(classifier, cv=5, method=params.calibration)
+    return CalibratedClassifierCV(classifier, cv=5, method=params.calibration, ensemble=False)
 
 
 def build_pipeline(params: ModelParams | None = None) -> Pipeline:
