@@ -31,6 +31,9 @@ def main() -> int:
     parser.add_argument("--C", nargs="+", type=float, default=[1.0, 10.0])
     parser.add_argument("--calibration", nargs="+", default=["none"], choices=["none", "sigmoid", "isotonic"])
     parser.add_argument("--char-ngrams", nargs="+", default=["1-3"], help="character n-gram ranges, e.g. 1-3 2-4")
+    parser.add_argument("--group-by", metavar="COLUMN",
+                        help="hold out whole groups per fold (e.g. source: the writer), to measure transfer to "
+                             "texts from an unseen source")
     parser.add_argument("--out", default="benchmarks/results/models.csv")
     args = parser.parse_args()
 
@@ -42,7 +45,8 @@ def main() -> int:
         params = ModelParams(features=features, classifier=classifier, C=c, calibration=calibration,
                              char_ngrams=(low, high))
         started = time.perf_counter()
-        result, _ = cross_validate(train["text"], train["label"], params, args.folds, n_jobs=-1)
+        groups = train[args.group_by] if args.group_by else None
+        result, _ = cross_validate(train["text"], train["label"], params, args.folds, n_jobs=-1, groups=groups)
         row = {"features": features, "classifier": classifier, "C": c, "calibration": calibration,
                "char_ngrams": char_ngrams, "macro_f1": round(result.macro_f1, 4),
                "accuracy": round(result.accuracy, 4), "ece": round(result.ece or 0, 4),

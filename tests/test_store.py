@@ -11,6 +11,7 @@ from rootcause import load_classifier
 from rootcause.errors import ModelIntegrityError, ModelNotFoundError, ModelVersionError
 from rootcause.pipeline import ModelParams
 from rootcause.store import MANIFEST_FILE, MODEL_FILE, current_version, load_model, resolve
+from rootcause.text import to_char_view
 from rootcause.training import train_and_store
 
 
@@ -47,16 +48,19 @@ def test_saved_model_holds_no_raw_training_text(tmp_path, small_data):
     planted = ["6222021234567890123", "13912345678", "110101199003071234", "secret.person@example.com"]
     rows = small_data.copy()
     rows.loc[:3, "text"] = [f"{t} 卡号{p}" for t, p in zip(rows["text"][:4], planted)]
-    info = train_and_store(rows, None, tmp_path, params=ModelParams(min_df=1), cv_folds=0).info
+    info = train_and_store(rows, None, tmp_path, params=ModelParams(min_df=1, features="both"), cv_folds=0).info
     raw = (info.path / MODEL_FILE).read_bytes()
     blobs = [raw, lzma.decompress(raw)]
     for blob in blobs:
         for secret in planted:
             assert secret.encode() not in blob
             assert secret.encode("utf-32-le") not in blob and secret.encode("utf-16-le") not in blob
-    vocabulary = joblib.load(info.path / MODEL_FILE).named_steps["features"].transformer_list[0][1].vocabulary_
-    assert "<CARD>" in vocabulary
+    vectorizers = [v for _, v in joblib.load(info.path / MODEL_FILE).named_steps["features"].transformer_list]
+    vocabulary = {term for v in vectorizers for term in v.vocabulary_}
+    assert "<CARD>" in vocabulary or to_char_view("<CARD>") in vocabulary
     assert not any(secret in term for term in vocabulary for secret in planted)
+    digit_runs = {term for term in vocabulary if sum(ch.isdigit() for ch in term) >= 2}
+    assert not any(run in secret for run in digit_runs for secret in planted)
 
 
 def copy_store(source: Path, target: Path) -> Path:

@@ -25,9 +25,9 @@ ClassifierName = Literal["logreg", "svm", "sgd", "nb"]
 class ModelParams:
     """Hyper-parameters of the pipeline; recorded in every manifest."""
 
-    features: FeatureSet = "both"
-    classifier: ClassifierName = "logreg"
-    C: float = 10.0
+    features: FeatureSet = "chars"
+    classifier: ClassifierName = "svm"
+    C: float = 30.0
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 3)
     min_df: int = 2

@@ -10,20 +10,19 @@ import pandas as pd
 
 from rootcause.batch import check_row
 from rootcause.classifier import Classifier
-from rootcause.text import segment
 
 
 def novelty(classifier: Classifier, prepared: list[str]) -> np.ndarray:
-    """Share of each text's words that the model's vocabulary has never seen (0 = all known)."""
-    words = dict(classifier.pipeline.named_steps["features"].transformer_list).get("words")
-    if words is None:
-        return np.zeros(len(prepared))
-    vocabulary = words.vocabulary_
-    out = []
-    for text in prepared:
-        tokens = segment(text)
-        out.append(sum(t not in vocabulary for t in tokens) / len(tokens) if tokens else 1.0)
-    return np.array(out)
+    """Share of each text's terms (words or character n-grams, as the model uses them) that the
+    model's vocabulary has never seen (0 = all known, 1 = all new)."""
+    vectorizers = [v for _, v in classifier.pipeline.named_steps["features"].transformer_list]
+    out = np.zeros(len(prepared))
+    for vectorizer in vectorizers:
+        analyse, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+        for i, text in enumerate(prepared):
+            terms = analyse(text)
+            out[i] += (sum(t not in vocabulary for t in terms) / len(terms) if terms else 1.0) / len(vectorizers)
+    return out
 
 
 def uncertainty(proba: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
 from rootcause.classifier import Classifier
@@ -45,13 +45,21 @@ def fit(texts: pd.Series, labels: pd.Series, params: ModelParams | None = None) 
 
 
 def cross_validate(texts: pd.Series, labels: pd.Series, params: ModelParams | None = None,
-                   folds: int = 5, n_jobs: int | None = None) -> tuple[Evaluation, np.ndarray]:
-    """Out-of-fold evaluation on the training data; also returns the out-of-fold probabilities."""
+                   folds: int = 5, n_jobs: int | None = None,
+                   groups: pd.Series | None = None) -> tuple[Evaluation, np.ndarray]:
+    """Out-of-fold evaluation on the training data; also returns the out-of-fold probabilities.
+
+    With ``groups`` (e.g. the writer of each text) every fold holds out whole groups, which
+    measures how the model does on texts from a source it has never seen.
+    """
     params = params or ModelParams()
-    smallest = int(labels.value_counts().min())
-    folds = max(2, min(folds, smallest))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=params.seed)
-    proba = cross_val_predict(build_pipeline(params), list(texts), list(labels), cv=splitter,
+    if groups is not None:
+        splits = list(GroupKFold(n_splits=min(folds, groups.nunique())).split(list(texts), list(labels), list(groups)))
+    else:
+        smallest = int(labels.value_counts().min())
+        splitter = StratifiedKFold(n_splits=max(2, min(folds, smallest)), shuffle=True, random_state=params.seed)
+        splits = list(splitter.split(list(texts), list(labels)))
+    proba = cross_val_predict(build_pipeline(params), list(texts), list(labels), cv=splits,
                               method="predict_proba", n_jobs=n_jobs)
     classes = sorted(set(labels))
     proba = proba[:, [classes.index(label) for label in LABELS]]
