@@ -30,6 +30,8 @@ def main() -> int:
     parser.add_argument("--classifiers", nargs="+", default=["logreg", "svm", "sgd", "nb"])
     parser.add_argument("--C", nargs="+", type=float, default=[1.0, 10.0])
     parser.add_argument("--calibration", nargs="+", default=["none"], choices=["none", "sigmoid", "isotonic"])
+    parser.add_argument("--max-df", nargs="+", type=float, default=[1.0],
+                        help="drop terms found in more than this share of texts (1.0 keeps all)")
     parser.add_argument("--char-ngrams", nargs="+", default=["1-3"], help="character n-gram ranges, e.g. 1-3 2-4")
     parser.add_argument("--group-by", metavar="COLUMN",
                         help="hold out whole groups per fold (e.g. source: the writer), to measure transfer to "
@@ -39,16 +41,16 @@ def main() -> int:
 
     train = read_labelled(args.train)
     rows = []
-    grid = itertools.product(args.features, args.classifiers, args.C, args.calibration, args.char_ngrams)
-    for features, classifier, c, calibration, char_ngrams in grid:
+    grid = itertools.product(args.features, args.classifiers, args.C, args.calibration, args.char_ngrams, args.max_df)
+    for features, classifier, c, calibration, char_ngrams, max_df in grid:
         low, high = map(int, char_ngrams.split("-"))
         params = ModelParams(features=features, classifier=classifier, C=c, calibration=calibration,
-                             char_ngrams=(low, high))
+                             char_ngrams=(low, high), max_df=max_df)
         started = time.perf_counter()
         groups = train[args.group_by] if args.group_by else None
         result, _ = cross_validate(train["text"], train["label"], params, args.folds, n_jobs=-1, groups=groups)
         row = {"features": features, "classifier": classifier, "C": c, "calibration": calibration,
-               "char_ngrams": char_ngrams, "macro_f1": round(result.macro_f1, 4),
+               "char_ngrams": char_ngrams, "max_df": max_df, "macro_f1": round(result.macro_f1, 4),
                "accuracy": round(result.accuracy, 4), "ece": round(result.ece or 0, 4),
                **{f"f1_{k}": round(v["f1"], 4) for k, v in result.per_class.items()},
                "seconds": round(time.perf_counter() - started, 1)}

@@ -31,6 +31,7 @@ class ModelParams:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 3)
     min_df: int = 2
+    max_df: float = 1.0
     max_features: int | None = 200_000
     calibration: Literal["none", "sigmoid", "isotonic"] = "none"
     seed: int = 0
@@ -53,7 +54,8 @@ def _vectorizer(kind: str, params: ModelParams) -> TfidfVectorizer:
         shape = {"tokenizer": segment, "token_pattern": None, "ngram_range": params.word_ngrams}
     else:
         shape = {"analyzer": "char", "preprocessor": to_char_view, "ngram_range": params.char_ngrams}
-    return TfidfVectorizer(**shape, lowercase=False, min_df=params.min_df, max_features=params.max_features,
+    return TfidfVectorizer(**shape, lowercase=False, min_df=params.min_df, max_df=params.max_df,
+                           max_features=params.max_features,
                            sublinear_tf=True, dtype=np.float32)
 
 

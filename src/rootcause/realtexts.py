@@ -16,6 +16,7 @@ from rootcause.errors import DataError
 from rootcause.labels import to_label
 
 REAL_LABELS = DATA_DIR / "real_labels.csv"
+REAL_OUT_OF_SCOPE = DATA_DIR / "real_out_of_scope.csv"
 DEFAULT_CORPORA = Path("..") / "shared" / "corpora"
 
 
@@ -75,3 +76,11 @@ def load_real(labels: Path | str = REAL_LABELS, corpora: Path | str | None = Non
             raise DataError(f"{labels}, row {number}: {corpus} has no text with id {id_!r}")
         rows.append((corpus, id_, texts[corpus][id_], to_label(label)))
     return pd.DataFrame(rows, columns=["corpus", "id", "text", "label"])
+
+
+def load_real_out_of_scope(table: Path | str = REAL_OUT_OF_SCOPE, corpora: Path | str | None = None) -> pd.DataFrame:
+    """Real texts the team read and found to describe no service failure: ``corpus, id, text, reason``."""
+    folder = find_corpora(corpora)
+    ids = pd.read_csv(table, dtype=str, keep_default_na=False)
+    texts = {corpus: READERS[corpus](folder) for corpus in ids["corpus"].unique()}
+    return ids.assign(text=[texts[c][i] for c, i in zip(ids["corpus"], ids["id"])])

@@ -25,6 +25,24 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
                         "most confused examples, report.md)")
 
 
+def _report_scope(classifier, in_scope, args: argparse.Namespace) -> None:
+    """How well the out-of-scope detector separates the real failures from the real non-failures."""
+    import numpy as np
+
+    from rootcause.realtexts import REAL_OUT_OF_SCOPE, load_real_out_of_scope
+    from rootcause.scope import failure_scores, scope_metrics
+    from rootcause.text import prepare_all
+
+    if not REAL_OUT_OF_SCOPE.is_file():
+        return
+    out = load_real_out_of_scope(corpora=args.corpora)
+    texts = in_scope["text"].tolist() + out["text"].tolist()
+    y = np.array([1] * len(in_scope) + [0] * len(out))
+    metrics = scope_metrics(y, failure_scores(classifier.scope, prepare_all(texts)), classifier.scope_threshold)
+    print(f"out-of-scope detection on real texts ({len(in_scope)} failures, {len(out)} non-failures): "
+          + ", ".join(f"{k} {v}" for k, v in metrics.items()))
+
+
 def main(args: argparse.Namespace) -> int:
     if args.real:
         from rootcause.realtexts import load_real
@@ -42,6 +60,8 @@ def main(args: argparse.Namespace) -> int:
         for corpus, part in df.groupby("corpus"):
             sub = evaluate_predictions(part["label"].tolist(), [LABELS[i] for i in proba[part.index].argmax(axis=1)])
             print(f"  {corpus}: n={sub.n} accuracy {sub.accuracy:.3f} macro-F1 {sub.macro_f1:.3f}")
+    if args.real and classifier.scope is not None:
+        _report_scope(classifier, df, args)
     if args.report:
         from rootcause.report import write_report
 
