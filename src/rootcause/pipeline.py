@@ -25,7 +25,7 @@ ClassifierName = Literal["logreg", "svm", "sgd", "nb"]
 class ModelParams:
     """Hyper-parameters of the pipeline; recorded in every manifest."""
 
-    features: FeatureSet = "chars"
+    features: FeatureSet = "both"
     classifier: ClassifierName = "svm"
     C: float = 30.0
     word_ngrams: tuple[int, int] = (1, 2)

@@ -60,7 +60,7 @@ def main(args: argparse.Namespace) -> int:
         for corpus, part in df.groupby("corpus"):
             sub = evaluate_predictions(part["label"].tolist(), [LABELS[i] for i in proba[part.index].argmax(axis=1)])
             print(f"  {corpus}: n={sub.n} accuracy {sub.accuracy:.3f} macro-F1 {sub.macro_f1:.3f}")
-    if args.real and classifier.scope is not None:
+    if args.real and classifier.scope is not None and not args.json:
         _report_scope(classifier, df, args)
     if args.report:
         from rootcause.report import write_report
