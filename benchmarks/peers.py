@@ -40,8 +40,10 @@ def fasttext_predict(train: pd.DataFrame, tests: dict[str, pd.DataFrame], seed: 
     model = fasttext.train_supervised(handle.name, epoch=25, lr=0.5, wordNgrams=2, dim=50, minCount=1,
                                       seed=seed, thread=1, verbose=0)
     Path(handle.name).unlink()
-    return {name: [model.predict(line(t))[0][0].removeprefix("__label__") for t in df["text"]]
-            for name, df in tests.items()}
+    def top(text: str) -> str:  # model.predict breaks on NumPy 2; the C++ call underneath does not
+        return model.f.predict(line(text), 1, 0.0, "strict")[0][1].removeprefix("__label__")
+
+    return {name: [top(t) for t in df["text"]] for name, df in tests.items()}
 
 
 def char_baseline_predict(train: pd.DataFrame, tests: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
