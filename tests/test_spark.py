@@ -53,3 +53,13 @@ def test_cli_engine_spark_reads_and_writes_parquet(spark, small_store, tmp_path,
                  "--model", str(small_store)]) == 0
     result = pd.read_parquet(out).sort_values("id")
     assert len(result) == len(ROWS) and result["status"].iloc[1].startswith("empty")
+
+
+def test_missing_java_is_a_clear_error(monkeypatch):
+    from rootcause.errors import RootCauseError
+    from rootcause.spark import _require_java
+
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(RootCauseError, match="Spark needs a Java runtime"):
+        _require_java()

@@ -258,12 +258,13 @@ def run_batch(config: BatchConfig) -> Summary:
                     future.result()
                     rows_done += len(done_chunk.frame)
                     bar.update(done_chunk.position - bar.n)
-                    bar.set_postfix(rows=rows_done + resumed, refresh=False)
+                    rate = rows_done / max(time.perf_counter() - started, 1e-9)
+                    bar.set_postfix_str(f"{rows_done + resumed} rows, {rate:.0f} rows/s", refresh=False)
             for future, done_chunk in pending:
                 future.result()
                 rows_done += len(done_chunk.frame)
                 bar.update(done_chunk.position - bar.n)
-        bar.set_postfix(rows=rows_done + resumed)
+        bar.set_postfix_str(f"{rows_done + resumed} rows, {rows_done / max(time.perf_counter() - started, 1e-9):.0f} rows/s")
     except BaseException:
         if not any(parts_dir.glob("part-*.parquet")):
             shutil.rmtree(parts_dir, ignore_errors=True)

@@ -20,6 +20,9 @@ from rootcause.text import to_char_view
 SCOPE_THRESHOLD = 0.5
 """Texts whose failure score is below this are out of scope (the manifest may set another)."""
 
+MAX_FAILURES_FLAGGED = 0.0025
+"""The threshold is set so that at most this share of the training failures (out of fold) is flagged."""
+
 
 def build_scope_pipeline(seed: int = 0) -> Pipeline:
     """Prepared text -> character 1-3-gram TF-IDF -> balanced logistic regression (1 = a failure)."""
@@ -36,8 +39,10 @@ def fit_scope(in_scope: Sequence[str], out_of_scope: Sequence[str], seed: int = 
     y = np.array([1] * len(in_scope) + [0] * len(out_of_scope))
     splitter = StratifiedKFold(5, shuffle=True, random_state=seed)
     oof = cross_val_predict(build_scope_pipeline(seed), texts, y, cv=splitter, method="predict_proba")[:, 1]
-    metrics = scope_metrics(y, oof, SCOPE_THRESHOLD)
-    return build_scope_pipeline(seed).fit(texts, y), {"cv": metrics, "rows": {"in": len(in_scope), "out": len(out_of_scope)}}
+    threshold = round(float(min(SCOPE_THRESHOLD, np.quantile(oof[y == 1], MAX_FAILURES_FLAGGED))), 4)
+    metrics = scope_metrics(y, oof, threshold)
+    info = {"cv": metrics, "rows": {"in": len(in_scope), "out": len(out_of_scope)}, "threshold": threshold}
+    return build_scope_pipeline(seed).fit(texts, y), info
 
 
 def scope_metrics(y: np.ndarray, score: np.ndarray, threshold: float) -> dict:

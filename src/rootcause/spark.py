@@ -27,6 +27,16 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised where pyspark is absent
     raise RootCauseError("the Spark engine needs pyspark: pip install 'rootcause[spark]' (and a Java runtime)") from exc
 
+def _require_java() -> None:
+    """Spark runs on the JVM: say so plainly instead of failing deep inside pyspark."""
+    import os
+    import shutil
+
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise RootCauseError("Spark needs a Java runtime (17 or newer): install one (e.g. Debian's "
+                             "default-jre-headless) or set JAVA_HOME")
+
+
 _TYPES = {"confidence": T.DoubleType(), "needs_review": T.BooleanType()}
 
 
@@ -79,6 +89,7 @@ def run(input_path: str, output_path: str, *, text_col: str = "text", input_form
         output_format: str | None = None, master: str | None = None, model: str | None = None,
         rules: str | None = None, threshold: float | None = None, max_chars: int = MAX_CHARS) -> None:
     """Read a Parquet or CSV path with Spark, classify it, write it (the output must not exist)."""
+    _require_java()
     builder = SparkSession.builder.appName("rootcause")
     if master:
         builder = builder.master(master)

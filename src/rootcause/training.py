@@ -18,7 +18,7 @@ from rootcause.evaluation import Evaluation, coverage_at, evaluate_predictions, 
 from rootcause.labels import LABELS
 from rootcause.pipeline import ModelParams, build_pipeline
 from rootcause.card import model_card
-from rootcause.scope import SCOPE_THRESHOLD, fit_scope
+from rootcause.scope import fit_scope
 from rootcause.store import ModelInfo, current_version, load_model, new_version_name, save_model
 from rootcause.text import prepare_all
 
@@ -124,7 +124,6 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
     scope, scope_info = None, None
     if out_of_scope:
         scope, scope_info = fit_scope(prepare_all(train["text"]), prepare_all(out_of_scope), params.seed)
-        scope_info["threshold"] = SCOPE_THRESHOLD
     real_eval = score(pipeline, real["text"], real["label"]) if real is not None and len(real) else None
     promoted, reason = _gate(models_dir, test, test_eval, tolerance, force)
     manifest = {
