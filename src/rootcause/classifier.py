@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from rootcause.explain import Explainer
+from rootcause.fastpath import compile_proba
 from rootcause.labels import LABELS, LABELS_ZH
 from rootcause.rules import Remedy, RuleSet, load_rules
 from rootcause.scope import SCOPE_THRESHOLD, failure_scores
@@ -61,6 +62,7 @@ class Classifier:
         self.pipeline = pipeline
         self.info = info
         self.scope = scope
+        self._fast_scope = compile_proba(scope) if scope is not None else None
         self.scope_threshold = float((info.manifest.get("scope", {}) if info else {}).get("threshold", SCOPE_THRESHOLD))
         self.rules = rules if rules is not None else load_rules()
         manifest_threshold = (info.manifest.get("review_threshold") if info else None)
@@ -72,6 +74,7 @@ class Classifier:
         if missing:
             raise ValueError(f"the model knows no label(s) {', '.join(missing)}; retrain it on all four labels")
         self._order = [classes.index(label) for label in LABELS]
+        self._fast = compile_proba(pipeline)
 
     @property
     def version(self) -> str:
@@ -89,6 +92,8 @@ class Classifier:
         """Probabilities (in :data:`LABELS` order) for texts already prepared."""
         if len(prepared) == 0:
             return np.zeros((0, len(LABELS)))
+        if self._fast is not None:
+            return self._fast(prepared)[:, self._order]
         after_prepare = self.pipeline[1:] if "prepare" in self.pipeline.named_steps else self.pipeline
         return after_prepare.predict_proba(list(prepared))[:, self._order]
 
@@ -114,7 +119,7 @@ class Classifier:
         if len(prepared) == 0:
             return []
         proba = self.predict_proba_prepared(prepared)
-        failure = failure_scores(self.scope, prepared)
+        failure = self._fast_scope(prepared)[:, 1] if self._fast_scope else failure_scores(self.scope, prepared)
         predictions = [self._prediction(row, text, f) for row, text, f in zip(proba, prepared, failure)]
         if explain:
             reasons = self.explainer.explain(prepared, [p.label for p in predictions])
