@@ -6,6 +6,7 @@ timings, never complaint text.
 """
 
 
+import gc
 import hmac
 import logging
 import os
@@ -139,6 +140,8 @@ def create_app(settings: ServiceSettings | None = None, classifier: Classifier |
             state["classifier"] = load_classifier(settings.model, rules=settings.rules,
                                                   review_threshold=settings.review_threshold)
             state["classifier"].predict(["预热"])
+        gc.collect()
+        gc.freeze()  # the loaded model never becomes garbage: keep it out of every later collection
         log.info("model %s ready", state["classifier"].version)
         yield
         log.info("shutting down")
