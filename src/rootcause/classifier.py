@@ -82,9 +82,7 @@ class Classifier:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, one row per text, columns in :data:`LABELS` order."""
-        if len(texts) == 0:
-            return np.zeros((0, len(LABELS)))
-        return self.pipeline.predict_proba(list(texts))[:, self._order]
+        return self.predict_proba_prepared([prepare(t) for t in texts])
 
     labels = LABELS
 
