@@ -84,8 +84,6 @@ class Classifier:
         """Probabilities, one row per text, columns in :data:`LABELS` order."""
         return self.predict_proba_prepared([prepare(t) for t in texts])
 
-    labels = LABELS
-
     def predict_proba_prepared(self, prepared: Sequence[str]) -> np.ndarray:
         """Probabilities (in :data:`LABELS` order) for texts already prepared."""
         if len(prepared) == 0:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from rootcause.labels import LABELS
@@ -46,21 +47,28 @@ class Evaluation:
         return "\n".join(lines)
 
 
-def expected_calibration_error(y_true: Sequence[str], proba: np.ndarray, bins: int = 10) -> float:
-    """ECE of the top-label confidence over equal-width bins."""
+def reliability(y_true: Sequence[str], proba: np.ndarray, bins: int = 10) -> pd.DataFrame:
+    """Per equal-width bin of top-label confidence: rows, mean confidence, accuracy."""
     proba = np.asarray(proba)
-    if len(proba) == 0:
-        return 0.0
-    confidence = proba.max(axis=1)
-    correct = np.array([LABELS[i] for i in proba.argmax(axis=1)]) == np.asarray(y_true)
-    edges = np.linspace(0, 1, bins + 1)
-    index = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
-    ece = 0.0
+    confidence = proba.max(axis=1) if len(proba) else np.zeros(0)
+    correct = np.array([LABELS[i] for i in proba.argmax(axis=1)]) == np.asarray(y_true) if len(proba) else np.zeros(0)
+    index = np.clip((confidence * bins).astype(int), 0, bins - 1)
+    rows = []
     for b in range(bins):
         mask = index == b
-        if mask.any():
-            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
-    return float(ece)
+        rows.append({"bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}", "rows": int(mask.sum()),
+                     "confidence": float(confidence[mask].mean()) if mask.any() else np.nan,
+                     "accuracy": float(correct[mask].mean()) if mask.any() else np.nan})
+    return pd.DataFrame(rows)
+
+
+def expected_calibration_error(y_true: Sequence[str], proba: np.ndarray, bins: int = 10) -> float:
+    """ECE of the top-label confidence over the :func:`reliability` bins."""
+    table = reliability(y_true, proba, bins).dropna()
+    total = table["rows"].sum()
+    if total == 0:
+        return 0.0
+    return float((table["rows"] / total * (table["accuracy"] - table["confidence"]).abs()).sum())
 
 
 def evaluate_predictions(y_true: Sequence[str], y_pred: Sequence[str], proba: np.ndarray | None = None) -> Evaluation:

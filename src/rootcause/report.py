@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from rootcause.errors import RootCauseError
-from rootcause.evaluation import Evaluation
+from rootcause.evaluation import Evaluation, reliability
 from rootcause.labels import LABELS
 from rootcause.text import prepare
 
@@ -44,20 +44,6 @@ def plot_confusion(evaluation: Evaluation, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
-
-
-def reliability(y_true: Sequence[str], proba: np.ndarray, bins: int = 10) -> pd.DataFrame:
-    """Per confidence bin: rows, mean confidence, accuracy."""
-    confidence = proba.max(axis=1)
-    correct = np.array([LABELS[i] for i in proba.argmax(axis=1)]) == np.asarray(y_true)
-    index = np.clip((confidence * bins).astype(int), 0, bins - 1)
-    rows = []
-    for b in range(bins):
-        mask = index == b
-        rows.append({"bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}", "rows": int(mask.sum()),
-                     "confidence": float(confidence[mask].mean()) if mask.any() else np.nan,
-                     "accuracy": float(correct[mask].mean()) if mask.any() else np.nan})
-    return pd.DataFrame(rows)
 
 
 def plot_reliability(table: pd.DataFrame, ece: float | None, path: Path) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from rootcause.batch import check_row
 from rootcause.classifier import Classifier
+from rootcause.labels import LABELS
 
 
 def novelty(classifier: Classifier, prepared: list[str]) -> np.ndarray:
@@ -49,7 +50,7 @@ def suggest(classifier: Classifier, frames: Iterable[pd.DataFrame], text_col: st
             scores = (1 - weight_novelty) * uncertainty(proba) + weight_novelty * novelty(classifier, prepared)
             for j, i in enumerate(keep):
                 seen.add(prepared[j])
-                record = {**frame.iloc[i].to_dict(), "predicted": classifier.labels[int(proba[j].argmax())],
+                record = {**frame.iloc[i].to_dict(), "predicted": LABELS[int(proba[j].argmax())],
                           "confidence": round(float(proba[j].max()), 4), "score": round(float(scores[j]), 4)}
                 item = (float(scores[j]), -(position + i), record)
                 if len(best) < n:
