@@ -29,14 +29,24 @@ def test_labels_file_holds_ids_only():
     assert not table.duplicated(["corpus", "id"]).any()
 
 
+def test_dev_and_test_sets_never_share_a_text():
+    from rootcause.realtexts import REAL_SETS
+
+    ids = {name: set(pd.concat([pd.read_csv(path, dtype=str) for path in paths])["id"]) for name, paths in REAL_SETS.items()}
+    assert ids["dev"] and ids["test"] and not ids["dev"] & ids["test"]
+
+
 def test_join_finds_every_text(real):
     assert len(real) == len(pd.read_csv(LABELS_FILE)) and real["text"].str.strip().astype(bool).all()
 
 
 def test_real_texts_are_not_in_the_training_data(real):
+    from rootcause.realtexts import REAL_SETS, load_real
+
     corpus = pd.concat([pd.read_csv(ROOT / "data" / name, dtype=str) for name in ("train.csv", "test.csv")])
     known = {normalize(t) for t in corpus["text"]}
-    assert not any(normalize(t) in known for t in real["text"])
+    dev = load_real(REAL_SETS["dev"][0], CORPORA)
+    assert not any(normalize(t) in known for t in pd.concat([real["text"], dev["text"]]))
 
 
 def test_shipped_model_beats_the_majority_baseline_on_real_texts(real, capsys):

@@ -17,6 +17,12 @@ from rootcause.labels import to_label
 
 REAL_LABELS = DATA_DIR / "real_labels.csv"
 REAL_OUT_OF_SCOPE = DATA_DIR / "real_out_of_scope.csv"
+REAL_SETS: dict[str, tuple[Path, Path]] = {
+    "test": (REAL_LABELS, REAL_OUT_OF_SCOPE),
+    "dev": (DATA_DIR / "real_dev_labels.csv", DATA_DIR / "real_dev_out_of_scope.csv"),
+}
+"""The real sets by name: (labelled failures, texts found to describe no failure). ``test`` is only
+ever measured; ``dev`` is the one allowed to choose settings (e.g. the out-of-scope target)."""
 DEFAULT_CORPORA = Path("..") / "shared" / "corpora"
 
 

@@ -18,8 +18,10 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
                         help="labelled CSV/TSV/XLSX/JSONL with columns text,label (default: data/test.csv)")
     parser.add_argument("--model", metavar="PATH", help="model folder or store (default: the shipped model)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--real", action="store_true",
-                        help="evaluate on data/real_labels.csv joined to the real texts in --corpora (ignores DATA)")
+    parser.add_argument("--real", nargs="?", const="test", choices=["test", "dev"], metavar="SET",
+                        help="evaluate on the real labelled texts joined from --corpora (ignores DATA): 'test' "
+                             "(the default: data/real_labels.csv, never used to choose anything) or 'dev' "
+                             "(data/real_dev_labels.csv, used to choose settings)")
     parser.add_argument("--corpora", metavar="DIR", help="the shared corpora folder (default: ../shared/corpora)")
     parser.add_argument("--report", metavar="DIR", help="also write a report folder (plots, per-class figures, "
                         "most confused examples, report.md)")
@@ -29,13 +31,14 @@ def _report_scope(classifier, in_scope, args: argparse.Namespace) -> None:
     """How well the out-of-scope detector separates the real failures from the real non-failures."""
     import numpy as np
 
-    from rootcause.realtexts import REAL_OUT_OF_SCOPE, load_real_out_of_scope
+    from rootcause.realtexts import REAL_SETS, load_real_out_of_scope
     from rootcause.scope import failure_scores, scope_metrics
     from rootcause.text import prepare_all
 
-    if not REAL_OUT_OF_SCOPE.is_file():
+    table = REAL_SETS[args.real][1]
+    if not table.is_file():
         return
-    out = load_real_out_of_scope(corpora=args.corpora)
+    out = load_real_out_of_scope(table, corpora=args.corpora)
     texts = in_scope["text"].tolist() + out["text"].tolist()
     y = np.array([1] * len(in_scope) + [0] * len(out))
     metrics = scope_metrics(y, failure_scores(classifier.scope, prepare_all(texts)), classifier.scope_threshold)
@@ -45,16 +48,17 @@ def _report_scope(classifier, in_scope, args: argparse.Namespace) -> None:
 
 def main(args: argparse.Namespace) -> int:
     if args.real:
-        from rootcause.realtexts import load_real
+        from rootcause.realtexts import REAL_SETS, load_real
 
-        df, source = load_real(corpora=args.corpora), "the real labelled texts"
+        df = load_real(REAL_SETS[args.real][0], corpora=args.corpora)
+        source = f"the real labelled texts ({args.real} set)"
     else:
         df, source = read_labelled(args.data), args.data
     classifier = load_classifier(args.model)
     proba = classifier.predict_proba(df["text"].tolist())
     result = evaluate_predictions(df["label"].tolist(), [LABELS[i] for i in proba.argmax(axis=1)], proba)
     if args.real and not args.json:
-        print(f"real labelled texts: {', '.join(f'{c} {n}' for c, n in df['corpus'].value_counts().items())}")
+        print(f"real labelled texts, {args.real} set: {', '.join(f'{c} {n}' for c, n in df['corpus'].value_counts().items())}")
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.format())
     if args.real and not args.json:
         for corpus, part in df.groupby("corpus"):
