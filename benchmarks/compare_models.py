@@ -2,9 +2,15 @@
 
 Compares feature sets (jieba word n-grams, character n-grams, their union) and classifiers
 (logistic regression, calibrated linear SVM, SGD, complement naive Bayes) by stratified 5-fold
-macro-F1 on data/train.csv. The test split and the real labelled texts are not used here.
+macro-F1 on data/train.csv. The test split and the real test set are never used here.
+
+With ``--real-dev``, each configuration is also fitted on the whole training split and scored on
+the real dev set (``data/real_dev_labels.csv`` joined from ``../shared/corpora``): real complaints
+differ from the hand-written ones, and the dev set is the one real set allowed to choose settings.
 
     python benchmarks/compare_models.py [--train data/train.csv] [--folds 5] [--out benchmarks/results/models.csv]
+    python benchmarks/compare_models.py --group-by source --real-dev --features words both --classifiers svm \
+        --C 10 30 --char-weight 1 0.5 0.3 --out benchmarks/results/models_real_dev.csv
 """
 
 from __future__ import annotations
@@ -18,8 +24,26 @@ from pathlib import Path
 import pandas as pd
 
 from rootcause.data import read_labelled
+from rootcause.evaluation import evaluate_predictions
+from rootcause.labels import LABELS
 from rootcause.pipeline import ModelParams
 from rootcause.training import cross_validate
+
+
+def _score_dev(train: pd.DataFrame, dev: pd.DataFrame, params: ModelParams) -> dict:
+    """Fit on the whole training split; macro-F1, accuracy and log loss on the real dev set."""
+    import numpy as np
+
+    from rootcause.pipeline import build_pipeline
+
+    pipeline = build_pipeline(params).fit(train["text"], train["label"])
+    proba = pipeline.predict_proba(dev["text"].tolist())
+    result = evaluate_predictions(dev["label"].tolist(), [pipeline.classes_[i] for i in proba.argmax(axis=1)], proba)
+    truth = np.array([list(pipeline.classes_).index(label) for label in dev["label"]])
+    log_loss = float(-np.mean(np.log(np.clip(proba[np.arange(len(truth)), truth], 1e-9, 1))))
+    return {"dev_macro_f1": round(result.macro_f1, 4), "dev_accuracy": round(result.accuracy, 4),
+            "dev_log_loss": round(log_loss, 4),
+            **{f"dev_f1_{k}": round(result.per_class[k]["f1"], 4) for k in LABELS}}
 
 
 def main() -> int:
@@ -36,24 +60,38 @@ def main() -> int:
     parser.add_argument("--group-by", metavar="COLUMN",
                         help="hold out whole groups per fold (e.g. source: the writer), to measure transfer to "
                              "texts from an unseen source")
+    parser.add_argument("--char-weight", nargs="+", type=float, default=[1.0],
+                        help="scales of the character features against the word features (with 'both')")
+    parser.add_argument("--real-dev", action="store_true",
+                        help="also fit on the whole training split and score the real dev set")
     parser.add_argument("--out", default="benchmarks/results/models.csv")
     args = parser.parse_args()
 
     train = read_labelled(args.train)
+    dev = None
+    if args.real_dev:
+        from rootcause.realtexts import REAL_SETS, load_real
+
+        dev = load_real(REAL_SETS["dev"][0])
     rows = []
-    grid = itertools.product(args.features, args.classifiers, args.C, args.calibration, args.char_ngrams, args.max_df)
-    for features, classifier, c, calibration, char_ngrams, max_df in grid:
+    grid = itertools.product(args.features, args.classifiers, args.C, args.calibration, args.char_ngrams, args.max_df,
+                             args.char_weight)
+    for features, classifier, c, calibration, char_ngrams, max_df, char_weight in grid:
+        if char_weight != 1.0 and features != "both":
+            continue
         low, high = map(int, char_ngrams.split("-"))
         params = ModelParams(features=features, classifier=classifier, C=c, calibration=calibration,
-                             char_ngrams=(low, high), max_df=max_df)
+                             char_ngrams=(low, high), max_df=max_df, char_weight=char_weight)
         started = time.perf_counter()
         groups = train[args.group_by] if args.group_by else None
         result, _ = cross_validate(train["text"], train["label"], params, args.folds, n_jobs=-1, groups=groups)
         row = {"features": features, "classifier": classifier, "C": c, "calibration": calibration,
-               "char_ngrams": char_ngrams, "max_df": max_df, "macro_f1": round(result.macro_f1, 4),
+               "char_ngrams": char_ngrams, "max_df": max_df, "char_weight": char_weight, "macro_f1": round(result.macro_f1, 4),
                "accuracy": round(result.accuracy, 4), "ece": round(result.ece or 0, 4),
                **{f"f1_{k}": round(v["f1"], 4) for k, v in result.per_class.items()},
                "seconds": round(time.perf_counter() - started, 1)}
+        if dev is not None:
+            row.update(_score_dev(train, dev, params))
         rows.append(row)
         print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
     table = pd.DataFrame(rows).sort_values("macro_f1", ascending=False)

@@ -25,3 +25,9 @@ def test_fast_path_equals_sklearn(model, small_classifier):
 def test_unrecognised_pipelines_fall_back(small_data):
     pipeline = build_pipeline(ModelParams(classifier="nb", min_df=1)).fit(small_data["text"], small_data["label"])
     assert compile_proba(pipeline) is None
+
+
+def test_fast_path_applies_the_character_weight(small_data):
+    pipeline = build_pipeline(ModelParams(min_df=1, char_weight=0.3)).fit(small_data["text"], small_data["label"])
+    prepared = prepare_all(TEXTS)
+    np.testing.assert_allclose(compile_proba(pipeline)(prepared), pipeline[1:].predict_proba(prepared), atol=1e-12)

@@ -121,6 +121,7 @@ class BatchConfig:
     model: str | None = None
     rules: str | None = None
     threshold: float | None = None
+    scope_threshold: float | None = None
     max_chars: int = MAX_CHARS
     chunk_rows: int = 2000
     jobs: int = 0
@@ -178,7 +179,8 @@ def _init_worker(config: BatchConfig) -> None:
     """Load the model (and so jieba's dictionary) once in each worker process."""
     from rootcause.classifier import load_classifier
 
-    _worker["classifier"] = load_classifier(config.model, rules=config.rules, review_threshold=config.threshold)
+    _worker["classifier"] = load_classifier(config.model, rules=config.rules, review_threshold=config.threshold,
+                                            scope_threshold=config.scope_threshold)
     _worker["config"] = config
     _worker["classifier"].predict_prepared(["预热"])  # load jieba's dictionary now, not in the first chunk
 
@@ -195,7 +197,7 @@ def _parts_meta(config: BatchConfig, fmt_in: str) -> dict:
     meta = {"input": os.path.abspath(config.input), "format": fmt_in, "text_col": config.text_col,
             "chunk_rows": config.chunk_rows, "max_chars": config.max_chars, "model": config.model,
             "explain": config.explain,
-            "rules": config.rules, "threshold": config.threshold}
+            "rules": config.rules, "threshold": config.threshold, "scope_threshold": config.scope_threshold}
     if config.input != "-":
         stat = os.stat(config.input)
         meta.update(size=stat.st_size, mtime=stat.st_mtime)

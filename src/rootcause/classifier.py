@@ -58,12 +58,14 @@ class Classifier:
     """A loaded model plus rules. Thread-safe: predicting shares no mutable state."""
 
     def __init__(self, pipeline: Any, info: ModelInfo | None = None, rules: RuleSet | None = None,
-                 review_threshold: float | None = None, scope: Any = None) -> None:
+                 review_threshold: float | None = None, scope: Any = None,
+                 scope_threshold: float | None = None) -> None:
         self.pipeline = pipeline
         self.info = info
         self.scope = scope
         self._fast_scope = compile_proba(scope) if scope is not None else None
-        self.scope_threshold = float((info.manifest.get("scope", {}) if info else {}).get("threshold", SCOPE_THRESHOLD))
+        manifest_scope = (info.manifest.get("scope", {}) if info else {}).get("threshold", SCOPE_THRESHOLD)
+        self.scope_threshold = float(scope_threshold if scope_threshold is not None else manifest_scope)
         self.rules = rules if rules is not None else load_rules()
         manifest_threshold = (info.manifest.get("review_threshold") if info else None)
         self.review_threshold = float(
@@ -153,8 +155,11 @@ class Classifier:
 
 
 def load_classifier(path: Path | str | None = None, *, rules: Path | str | RuleSet | None = None,
-                    review_threshold: float | None = None) -> Classifier:
+                    review_threshold: float | None = None, scope_threshold: float | None = None) -> Classifier:
     """Load a verified model (the default model when ``path`` is ``None``) and its rules.
+
+    ``review_threshold`` and ``scope_threshold`` override the model's own (a text whose failure score
+    is under ``scope_threshold`` is out of scope; 0 never flags one).
 
     >>> clf = load_classifier()                                  # doctest: +SKIP
     >>> clf.predict(["柜员一直在玩手机，让我等了半小时"])[0].label  # doctest: +SKIP
@@ -162,4 +167,4 @@ def load_classifier(path: Path | str | None = None, *, rules: Path | str | RuleS
     """
     pipeline, info = load_model(path)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    return Classifier(pipeline, info, ruleset, review_threshold, scope=load_scope(info))
+    return Classifier(pipeline, info, ruleset, review_threshold, scope=load_scope(info), scope_threshold=scope_threshold)

@@ -22,8 +22,10 @@ Proba = Callable[[Sequence[str]], np.ndarray]
 
 def _features(step) -> Callable[[Sequence[str]], sp.csr_matrix] | None:
     if isinstance(step, FeatureUnion):
-        vectorizers = [v for _, v in step.transformer_list]
-        return lambda texts: sp.hstack([v.transform(texts) for v in vectorizers]).tocsr()
+        weights = step.transformer_weights or {}
+        parts = [(v, weights.get(name, 1.0)) for name, v in step.transformer_list]
+        return lambda texts: sp.hstack([v.transform(texts) * w if w != 1.0 else v.transform(texts)
+                                        for v, w in parts]).tocsr()
     if hasattr(step, "vocabulary_"):
         return step.transform
     return None

@@ -27,12 +27,14 @@ class ModelParams:
 
     features: FeatureSet = "both"
     classifier: ClassifierName = "svm"
-    C: float = 30.0
+    C: float = 10.0
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 3)
     min_df: int = 2
     max_df: float = 1.0
     max_features: int | None = 200_000
+    char_weight: float = 0.3
+    """Scale of the character features against the word features when ``features="both"``."""
     calibration: Literal["none", "sigmoid", "isotonic"] = "none"
     seed: int = 0
 
@@ -93,7 +95,8 @@ def build_pipeline(params: ModelParams | None = None) -> Pipeline:
     return Pipeline(
         [
             ("prepare", FunctionTransformer(prepare_all)),
-            ("features", FeatureUnion([(kind, _vectorizer(kind, params)) for kind in kinds])),
+            ("features", FeatureUnion([(kind, _vectorizer(kind, params)) for kind in kinds],
+                                      transformer_weights={"chars": params.char_weight} if params.char_weight != 1.0 else None)),
             ("classifier", _calibrated(_classifier(params), params)),
         ]
     )

@@ -39,6 +39,7 @@ class ServiceSettings:
     max_text_chars: int = 5000
     max_body_bytes: int = 2_000_000
     review_threshold: float | None = None
+    scope_threshold: float | None = None
 
     @classmethod
     def from_env(cls) -> "ServiceSettings":
@@ -50,12 +51,15 @@ class ServiceSettings:
             max_batch=int(env.get("ROOTCAUSE_MAX_BATCH", 256)),
             max_text_chars=int(env.get("ROOTCAUSE_MAX_TEXT_CHARS", 5000)),
             max_body_bytes=int(env.get("ROOTCAUSE_MAX_BODY_BYTES", 2_000_000)),
+            review_threshold=float(env["ROOTCAUSE_REVIEW_THRESHOLD"]) if env.get("ROOTCAUSE_REVIEW_THRESHOLD") else None,
+            scope_threshold=float(env["ROOTCAUSE_SCOPE_THRESHOLD"]) if env.get("ROOTCAUSE_SCOPE_THRESHOLD") else None,
         )
 
     def to_env(self) -> dict[str, str]:
         values = {"ROOTCAUSE_MODEL": self.model, "ROOTCAUSE_RULES": self.rules, "ROOTCAUSE_API_KEY": self.api_key,
                   "ROOTCAUSE_MAX_BATCH": self.max_batch, "ROOTCAUSE_MAX_TEXT_CHARS": self.max_text_chars,
-                  "ROOTCAUSE_MAX_BODY_BYTES": self.max_body_bytes}
+                  "ROOTCAUSE_MAX_BODY_BYTES": self.max_body_bytes, "ROOTCAUSE_REVIEW_THRESHOLD": self.review_threshold,
+                  "ROOTCAUSE_SCOPE_THRESHOLD": self.scope_threshold}
         return {k: str(v) for k, v in values.items() if v is not None}
 
 
@@ -138,7 +142,8 @@ def create_app(settings: ServiceSettings | None = None, classifier: Classifier |
     async def lifespan(_: FastAPI):
         if state["classifier"] is None:
             state["classifier"] = load_classifier(settings.model, rules=settings.rules,
-                                                  review_threshold=settings.review_threshold)
+                                                  review_threshold=settings.review_threshold,
+                                                  scope_threshold=settings.scope_threshold)
             state["classifier"].predict(["预热"])
         gc.collect()
         gc.freeze()  # the loaded model never becomes garbage: keep it out of every later collection

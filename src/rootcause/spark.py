@@ -52,16 +52,19 @@ def output_schema(schema: T.StructType) -> T.StructType:
 
 
 @functools.cache
-def _executor_classifier(model_name: str, rules_name: str | None, threshold: float | None):
+def _executor_classifier(model_name: str, rules_name: str | None, threshold: float | None,
+                         scope_threshold: float | None = None):
     """Loaded once per Python worker from the files Spark shipped to it."""
     from rootcause.classifier import load_classifier
 
     rules = SparkFiles.get(rules_name) if rules_name else None
-    return load_classifier(SparkFiles.get(model_name), rules=rules, review_threshold=threshold)
+    return load_classifier(SparkFiles.get(model_name), rules=rules, review_threshold=threshold,
+                           scope_threshold=scope_threshold)
 
 
 def classify(df: DataFrame, text_col: str = "text", *, model: str | Path | None = None,
-             rules: str | Path | None = None, threshold: float | None = None, max_chars: int = MAX_CHARS) -> DataFrame:
+             rules: str | Path | None = None, threshold: float | None = None, max_chars: int = MAX_CHARS,
+             scope_threshold: float | None = None) -> DataFrame:
     """Return ``df`` with the local batch classifier's columns appended, row by row."""
     if text_col not in df.columns:
         raise RootCauseError(f"no column {text_col!r}; available columns: {', '.join(df.columns)}")
@@ -72,7 +75,7 @@ def classify(df: DataFrame, text_col: str = "text", *, model: str | Path | None 
     schema = output_schema(df.schema)
 
     def classify_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        classifier = _executor_classifier(model_name, rules_name, threshold)
+        classifier = _executor_classifier(model_name, rules_name, threshold, scope_threshold)
         for batch in batches:
             yield classify_frame(classifier, batch, text_col, max_chars)
 
@@ -87,7 +90,8 @@ def _ship(context, path: Path) -> str:
 
 def run(input_path: str, output_path: str, *, text_col: str = "text", input_format: str | None = None,
         output_format: str | None = None, master: str | None = None, model: str | None = None,
-        rules: str | None = None, threshold: float | None = None, max_chars: int = MAX_CHARS) -> None:
+        rules: str | None = None, threshold: float | None = None, max_chars: int = MAX_CHARS,
+        scope_threshold: float | None = None) -> None:
     """Read a Parquet or CSV path with Spark, classify it, write it (the output must not exist)."""
     _require_java()
     builder = SparkSession.builder.appName("rootcause")
@@ -100,7 +104,8 @@ def run(input_path: str, output_path: str, *, text_col: str = "text", input_form
     if in_fmt == "csv":
         reader = reader.option("header", True).option("multiLine", True).option("escape", '"')
     df = reader.format(in_fmt).load(input_path)
-    result = classify(df, text_col, model=model, rules=rules, threshold=threshold, max_chars=max_chars)
+    result = classify(df, text_col, model=model, rules=rules, threshold=threshold, max_chars=max_chars,
+                      scope_threshold=scope_threshold)
     writer = result.write.mode("errorifexists")
     if out_fmt == "csv":
         writer = writer.option("header", True).option("escape", '"')

@@ -18,7 +18,7 @@ from rootcause.evaluation import Evaluation, coverage_at, evaluate_predictions, 
 from rootcause.labels import LABELS
 from rootcause.pipeline import ModelParams, build_pipeline
 from rootcause.card import model_card
-from rootcause.scope import fit_scope
+from rootcause.scope import failure_scores, fit_scope, scope_metrics
 from rootcause.store import ModelInfo, current_version, load_model, new_version_name, save_model
 from rootcause.text import prepare_all
 
@@ -101,12 +101,15 @@ def score(pipeline: Pipeline, texts: pd.Series, labels: pd.Series, *, with_proba
 def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: Path | str, *,
                     params: ModelParams | None = None, cv_folds: int = 5, n_jobs: int | None = None,
                     tolerance: float = 0.01, force: bool = False, extra: dict | None = None,
-                    out_of_scope: list[str] | None = None, real: pd.DataFrame | None = None) -> TrainResult:
+                    out_of_scope: list[str] | None = None, real: pd.DataFrame | None = None,
+                    real_out_of_scope: list[str] | None = None,
+                    real_dev: tuple[list[str], list[str]] | None = None) -> TrainResult:
     """Fit on ``train``, measure on ``test`` and by cross-validation, store a new version.
 
-    With ``out_of_scope`` texts, an out-of-scope detector is trained beside the model. ``real``
-    (labelled real texts) is only measured and reported in the manifest and model card, never
-    trained on or used to choose anything. The new version becomes current when the store has none, when its macro-F1 on ``test`` is
+    With ``out_of_scope`` texts, an out-of-scope detector is trained beside the model; ``real_dev``
+    (real failures, real non-failures of the dev set) chooses its threshold. ``real`` (labelled real
+    texts of the test set) and ``real_out_of_scope`` (its non-failures) are only measured and
+    reported in the manifest and model card, never trained on or used to choose anything. The new version becomes current when the store has none, when its macro-F1 on ``test`` is
     not worse than the current version's (measured now, on the same rows) by more than
     ``tolerance``, or when ``force`` is set (recorded in the manifest).
     """
@@ -123,8 +126,13 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
             test_coverage = coverage_at(list(test["label"]), test_proba, threshold)
     scope, scope_info = None, None
     if out_of_scope:
-        scope, scope_info = fit_scope(prepare_all(train["text"]), prepare_all(out_of_scope), params.seed)
+        dev = (prepare_all(real_dev[0]), prepare_all(real_dev[1])) if real_dev else None
+        scope, scope_info = fit_scope(prepare_all(train["text"]), prepare_all(out_of_scope), params.seed, real_dev=dev)
     real_eval = score(pipeline, real["text"], real["label"]) if real is not None and len(real) else None
+    if scope_info is not None and real_eval is not None and real_out_of_scope:
+        texts = prepare_all(list(real["text"]) + list(real_out_of_scope))
+        truth = np.array([1] * len(real) + [0] * len(real_out_of_scope))
+        scope_info["real_test"] = scope_metrics(truth, failure_scores(scope, texts), scope_info["threshold"])
     promoted, reason = _gate(models_dir, test, test_eval, tolerance, force)
     manifest = {
         "labels": list(LABELS),

@@ -31,6 +31,8 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="FILE", help="rules file (TOML) for remedies and escalation")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="confidence below which a prediction needs review (default: the model's)")
+    parser.add_argument("--scope-threshold", type=float, metavar="P",
+                        help="failure score below which a text is out of scope (default: the model's; 0 never flags)")
     parser.add_argument("--json", action="store_true", help="texts: print one JSON object per text")
     parser.add_argument("--explain", action="store_true",
                         help="list the terms that pushed each prediction to its label (a column for tables)")
@@ -83,14 +85,15 @@ def classify_table(args: argparse.Namespace) -> int:
 
         spark.run(args.inputs[0], output, text_col=args.text_col, input_format=args.format,
                   output_format=args.output_format, master=args.master, model=args.model, rules=args.rules,
-                  threshold=args.threshold, max_chars=args.max_chars)
+                  threshold=args.threshold, scope_threshold=args.scope_threshold, max_chars=args.max_chars)
         if not args.quiet:
             print(f"written to {output} (Spark)", file=sys.stderr)
         return 0
     config = BatchConfig(
         input=args.inputs[0], output=output, text_col=args.text_col, input_format=args.format,
         output_format=args.output_format, encoding=args.encoding, model=args.model, rules=args.rules,
-        threshold=args.threshold, max_chars=args.max_chars, chunk_rows=args.chunk_rows, jobs=args.jobs,
+        threshold=args.threshold, scope_threshold=args.scope_threshold, max_chars=args.max_chars,
+        chunk_rows=args.chunk_rows, jobs=args.jobs,
         resume=args.resume, progress=not args.quiet and sys.stderr.isatty(), explain=args.explain,
     )
     summary = run_batch(config)
@@ -103,7 +106,8 @@ def main(args: argparse.Namespace) -> int:
     if _is_table(args):
         return classify_table(args)
     texts = [line for line in sys.stdin.read().splitlines() if line.strip()] if args.inputs == ["-"] else args.inputs
-    classifier = load_classifier(args.model, rules=args.rules, review_threshold=args.threshold)
+    classifier = load_classifier(args.model, rules=args.rules, review_threshold=args.threshold,
+                                 scope_threshold=args.scope_threshold)
     for i, p in enumerate(classifier.predict(texts, explain=args.explain)):
         print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else ("\n" if i else "") + format_prediction(p))
     return 0

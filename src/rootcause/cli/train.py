@@ -34,6 +34,8 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=-1, metavar="N", help="processes for cross-validation (default: all cores)")
     parser.add_argument("--classifier", choices=["logreg", "svm", "sgd", "nb"], default=defaults.classifier)
     parser.add_argument("--features", choices=["words", "chars", "both"], default=defaults.features)
+    parser.add_argument("--char-weight", type=float, default=defaults.char_weight, metavar="W",
+                        help=f"scale of character against word features with --features both (default {defaults.char_weight})")
     parser.add_argument("--C", type=float, default=defaults.C, help=f"inverse regularisation (default {defaults.C})")
     parser.add_argument("--calibration", choices=["none", "sigmoid", "isotonic"], default=defaults.calibration,
                         help=f"probability calibration by inner cross-validation (default {defaults.calibration})")
@@ -47,19 +49,24 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
                         help="texts that describe no failure, for the out-of-scope detector "
                              "(default: data/out_of_scope.csv when present; 'none' to skip)")
     parser.add_argument("--corpora", metavar="DIR",
-                        help="shared corpora folder: the real labelled texts are measured (never trained on)")
+                        help="shared corpora folder (default: $ROOTCAUSE_CORPORA or ../shared/corpora): the real "
+                             "dev set chooses the out-of-scope threshold, the real test set is measured; neither "
+                             "is trained on")
 
 
-def _real_texts(corpora: str | None) -> pd.DataFrame | None:
-    """The real labelled texts when the labels and the corpora are both present, else None."""
-    from rootcause.realtexts import REAL_LABELS, load_real
+def _real_set(name: str, corpora: str | None) -> tuple[pd.DataFrame, list[str]] | None:
+    """A real set (labelled failures, texts of its non-failures) when its files and the corpora are present."""
+    from rootcause.realtexts import REAL_SETS, load_real, load_real_out_of_scope
 
-    if not REAL_LABELS.is_file():
+    labels, others = REAL_SETS[name]
+    if not labels.is_file():
         return None
     try:
-        return load_real(corpora=corpora)
+        failures = load_real(labels, corpora=corpora)
+        non_failures = load_real_out_of_scope(others, corpora=corpora)["text"].tolist() if others.is_file() else []
     except DataError:
         return None
+    return failures, non_failures
 
 
 def main(args: argparse.Namespace) -> int:
@@ -75,6 +82,7 @@ def main(args: argparse.Namespace) -> int:
             raise DataError(f"{len(checked.problems)} problem row(s) and --strict: nothing was trained or written")
     train = checked.rows
     params = ModelParams(features=args.features, classifier=args.classifier, C=args.C, seed=args.seed,
+                         char_weight=args.char_weight,
                          calibration=args.calibration)
     extra = {"sources": [args.train, *args.data], "skipped": checked.counts()}
     if args.search:
@@ -88,18 +96,28 @@ def main(args: argparse.Namespace) -> int:
     out_of_scope = None
     if args.out_of_scope.lower() != "none" and Path(args.out_of_scope).is_file():
         out_of_scope = read_table(args.out_of_scope)["text"].dropna().astype(str).tolist()
-    real = _real_texts(args.corpora)
+    real, dev = _real_set("test", args.corpora), _real_set("dev", args.corpora)
+    if out_of_scope and dev is None:
+        print("no real dev set (data/real_dev_labels.csv and --corpora): the out-of-scope threshold falls back "
+              "to the training texts, which flags more real failures")
     result = train_and_store(pd.DataFrame(train), test, args.models_dir, params=params, cv_folds=args.cv,
-                             n_jobs=args.jobs, tolerance=args.tolerance, force=args.force,
-                             extra=extra,
-                             out_of_scope=out_of_scope, real=real)
+                             n_jobs=args.jobs, tolerance=args.tolerance, force=args.force, extra=extra,
+                             out_of_scope=out_of_scope, real=real[0] if real else None,
+                             real_out_of_scope=real[1] if real else None,
+                             real_dev=(dev[0]["text"].tolist(), dev[1]) if dev else None)
     if result.cv:
         print(f"cross-validation ({args.cv} folds): macro-F1 {result.cv.macro_f1:.3f}")
     if result.test:
         print(f"test split: macro-F1 {result.test.macro_f1:.3f}, accuracy {result.test.accuracy:.3f}")
     real_metrics = result.info.manifest.get("metrics", {}).get("real")
     if real_metrics:
-        print(f"real labelled texts (measured only): macro-F1 {real_metrics['macro_f1']:.3f}, n={real_metrics['n']}")
+        print(f"real test set (measured only): macro-F1 {real_metrics['macro_f1']:.3f}, n={real_metrics['n']}")
+    scope = result.info.manifest.get("scope", {})
+    for key, name in (("real_dev", "real dev set"), ("real_test", "real test set")):
+        if scope.get(key):
+            m = scope[key]
+            print(f"out-of-scope detector on the {name}: AUC {m['auc']}, non-failures flagged {m['out_of_scope_recall']}, "
+                  f"failures wrongly flagged {m['failures_flagged']}")
     print(f"stored version {result.info.version} in {result.info.path}")
     print(("current: " if result.promoted else "NOT promoted: ") + result.reason)
     return 0
