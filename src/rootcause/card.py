@@ -67,7 +67,8 @@ def model_card(manifest: dict) -> str:
         _row("cross-validation (train)", metrics.get("cv")),
         _row("test split (frozen)", metrics.get("test")),
         _row("real test set (measured only)", metrics.get("real")), "",
-        f"Expected calibration error on the test split: {metrics.get('test', {}).get('ece', '-')}.",
+        f"Expected calibration error on the test split: {metrics.get('test', {}).get('ece', '-')} (probabilities "
+        f"sharpened by temperature {manifest.get('temperature', 1.0)}, fitted on out-of-fold training predictions).",
         (f"Review threshold {manifest.get('review_threshold')}: on the test split {review.get('coverage', 0):.0%} "
          f"of complaints are above it, {review.get('precision', 0):.1%} of those correct."
          if review else "No review threshold was computed (no cross-validation)."),

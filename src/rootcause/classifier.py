@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rootcause.calibration import apply_temperature
 from rootcause.explain import Explainer
 from rootcause.fastpath import compile_proba
 from rootcause.labels import LABELS, LABELS_ZH
@@ -59,8 +60,10 @@ class Classifier:
 
     def __init__(self, pipeline: Any, info: ModelInfo | None = None, rules: RuleSet | None = None,
                  review_threshold: float | None = None, scope: Any = None,
-                 scope_threshold: float | None = None) -> None:
+                 scope_threshold: float | None = None, temperature: float | None = None) -> None:
         self.pipeline = pipeline
+        self.temperature = float(temperature if temperature is not None
+                                 else (info.manifest.get("temperature", 1.0) if info else 1.0))
         self.info = info
         self.scope = scope
         self._fast_scope = compile_proba(scope) if scope is not None else None
@@ -91,9 +94,11 @@ class Classifier:
         if len(prepared) == 0:
             return np.zeros((0, len(LABELS)))
         if self._fast is not None:
-            return self._fast(prepared)[:, self._order]
-        after_prepare = self.pipeline[1:] if "prepare" in self.pipeline.named_steps else self.pipeline
-        return after_prepare.predict_proba(list(prepared))[:, self._order]
+            proba = self._fast(prepared)[:, self._order]
+        else:
+            after_prepare = self.pipeline[1:] if "prepare" in self.pipeline.named_steps else self.pipeline
+            proba = after_prepare.predict_proba(list(prepared))[:, self._order]
+        return apply_temperature(proba, self.temperature)
 
     def predict(self, texts: Sequence[str] | str, *, explain: bool = False) -> list[Prediction]:
         """Classify complaint texts; with ``explain`` each prediction lists the terms behind its label.

@@ -17,6 +17,7 @@ from rootcause.errors import RootCauseError
 from rootcause.evaluation import Evaluation, coverage_at, evaluate_predictions, review_threshold
 from rootcause.labels import LABELS
 from rootcause.pipeline import ModelParams, build_pipeline
+from rootcause.calibration import apply_temperature, fit_temperature
 from rootcause.card import model_card
 from rootcause.scope import failure_scores, fit_scope, scope_metrics
 from rootcause.store import ModelInfo, current_version, load_model, new_version_name, save_model
@@ -90,9 +91,10 @@ def search(texts: pd.Series, labels: pd.Series, base: ModelParams, grid: dict[st
     return replace(base, **{k: best[k] for k in grid}), results
 
 
-def score(pipeline: Pipeline, texts: pd.Series, labels: pd.Series, *, with_proba: bool = False):
+def score(pipeline: Pipeline, texts: pd.Series, labels: pd.Series, *, with_proba: bool = False,
+          temperature: float = 1.0):
     """Evaluate a fitted pipeline on labelled texts (and return its probabilities with ``with_proba``)."""
-    classifier = Classifier(pipeline)
+    classifier = Classifier(pipeline, temperature=temperature)
     proba = classifier.predict_proba(list(texts))
     result = evaluate_predictions(list(labels), [LABELS[i] for i in proba.argmax(axis=1)], proba)
     return (result, proba) if with_proba else result
@@ -114,21 +116,23 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
     ``tolerance``, or when ``force`` is set (recorded in the manifest).
     """
     params = params or ModelParams()
-    cv, threshold = None, None
+    cv, threshold, temperature = None, None, 1.0
     if cv_folds >= 2:
         cv, oof = cross_validate(train["text"], train["label"], params, cv_folds, n_jobs)
-        threshold = review_threshold(list(train["label"]), oof)
+        temperature = fit_temperature(oof, list(train["label"]))
+        threshold = review_threshold(list(train["label"]), apply_temperature(oof, temperature))
     pipeline = fit(train["text"], train["label"], params)
     test_eval, test_coverage = None, None
     if test is not None and len(test):
-        test_eval, test_proba = score(pipeline, test["text"], test["label"], with_proba=True)
+        test_eval, test_proba = score(pipeline, test["text"], test["label"], with_proba=True, temperature=temperature)
         if threshold is not None:
             test_coverage = coverage_at(list(test["label"]), test_proba, threshold)
     scope, scope_info = None, None
     if out_of_scope:
         dev = (prepare_all(real_dev[0]), prepare_all(real_dev[1])) if real_dev else None
         scope, scope_info = fit_scope(prepare_all(train["text"]), prepare_all(out_of_scope), params.seed, real_dev=dev)
-    real_eval = score(pipeline, real["text"], real["label"]) if real is not None and len(real) else None
+    real_eval = (score(pipeline, real["text"], real["label"], temperature=temperature)
+                 if real is not None and len(real) else None)
     if scope_info is not None and real_eval is not None and real_out_of_scope:
         texts = prepare_all(list(real["text"]) + list(real_out_of_scope))
         truth = np.array([1] * len(real) + [0] * len(real_out_of_scope))
@@ -144,6 +148,7 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
                          "fingerprint": fingerprint(test["text"], test["label"])}} if test is not None else {}),
         },
         **({"review_threshold": threshold} if threshold is not None else {}),
+        "temperature": temperature,
         "metrics": {
             **({"test": test_eval.to_dict()} if test_eval else {}),
             **({"test_review": test_coverage} if test_coverage else {}),
