@@ -154,6 +154,26 @@ def test_out_of_scope_detector_and_model_card(tmp_path):
     frame = classify_frame(clf, pd.DataFrame({"text": ["谢谢大堂经理的耐心服务，点赞", "柜员一直在玩手机，让我等了半小时"]}))
     assert frame["status"].tolist() == ["out of scope: describes no service failure", "ok"]
     assert pd.isna(frame["root_cause"][0]) and frame["root_cause"][1]
+    never = load_classifier(store, scope_threshold=0.0)     # the user's override: nothing is out of scope
+    assert all(p.in_scope for p in never.predict(["谢谢大堂经理的耐心服务，点赞", "柜员一直在玩手机，让我等了半小时"]))
+    assert 0 < info.manifest["temperature"] and "temperature" in card
+
+
+def test_a_real_dev_set_sets_the_out_of_scope_threshold(tmp_path):
+    """With real failures to hold on to, at most 5% of them may be flagged; the rule is recorded."""
+    import numpy as np
+
+    from rootcause.scope import MAX_REAL_FAILURES_FLAGGED, failure_scores, fit_scope
+    from rootcause.text import prepare_all
+
+    data = read_labelled(SMALL)
+    dev_failures = prepare_all(["网银又登不上了", "排队两小时", "卡被吞了没人管", "转账失败三次", "客服踢皮球",
+                                "扣了我年费", "理财亏了说保本", "APP闪退", "柜员态度差", "突然停电"] * 2)
+    dev_others = prepare_all(["谢谢", "请问几点开门", "好评"])
+    scope, info = fit_scope(prepare_all(data["text"]), prepare_all(OUT_OF_SCOPE * 3), real_dev=(dev_failures, dev_others))
+    flagged = np.mean(failure_scores(scope, dev_failures) < info["threshold"])
+    assert flagged <= MAX_REAL_FAILURES_FLAGGED
+    assert info["real_dev"]["failures_flagged"] == round(float(flagged), 4) and "real dev" in info["threshold_rule"]
 
 
 def test_search_is_reproducible_and_recorded(tmp_path):
