@@ -161,3 +161,38 @@ def test_explanation_field(client):
     body = client.post("/v1/classify", json={"text": "柜员态度恶劣", "explain": True}).json()
     assert body["explanation"] and {"term", "weight"} <= set(body["explanation"][0])
     assert client.post("/v1/classify", json={"text": "柜员态度恶劣"}).json()["explanation"] is None
+
+
+def test_connections_get_tcp_nodelay_even_on_a_socket_bound_without_ipproto_tcp():
+    """uvicorn --workers N binds with proto 0, so asyncio skips TCP_NODELAY: ~40 ms per keep-alive reply."""
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    from rootcause.service import NoDelayHTTPProtocol
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)         # proto 0, as uvicorn binds it
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    client = socket.create_connection(listener.getsockname())
+    accepted, _ = listener.accept()
+
+    class Transport:
+        def get_extra_info(self, name, default=None):
+            return {"socket": accepted, "sockname": accepted.getsockname(),
+                    "peername": accepted.getpeername()}.get(name, default)
+
+        def is_closing(self):
+            return False
+
+    config = Config(app=create_app, factory=True, http=NoDelayHTTPProtocol)
+    config.load()
+    try:
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        import inspect
+
+        extra = {"app_state": {}} if "app_state" in inspect.signature(NoDelayHTTPProtocol.__init__).parameters else {}
+        NoDelayHTTPProtocol(config=config, server_state=ServerState(), **extra).connection_made(Transport())
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    finally:
+        for s in (accepted, client, listener):
+            s.close()

@@ -10,6 +10,7 @@ import gc
 import hmac
 import logging
 import os
+import socket
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -244,3 +245,24 @@ def create_app(settings: ServiceSettings | None = None, classifier: Classifier |
 def app_from_env() -> FastAPI:
     """App factory for ``uvicorn --factory`` and worker processes: settings from ``ROOTCAUSE_*``."""
     return create_app(ServiceSettings.from_env())
+
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HTTPProtocol
+except ImportError:  # httptools is optional; h11 always comes with uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol as _HTTPProtocol
+
+
+class NoDelayHTTPProtocol(_HTTPProtocol):
+    """uvicorn's HTTP protocol with Nagle's algorithm off on every connection.
+
+    With ``--workers`` above 1 uvicorn binds the listening socket without ``IPPROTO_TCP``, so asyncio
+    never sets ``TCP_NODELAY`` on accepted connections and each keep-alive response waits for the
+    client's delayed ACK: a flat ~40 ms (uvicorn issue #3149). Setting it here fixes every path.
+    """
+
+    def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)

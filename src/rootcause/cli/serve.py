@@ -28,7 +28,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from rootcause.service import ServiceSettings
+        from rootcause.service import NoDelayHTTPProtocol, ServiceSettings
     except ImportError as exc:
         raise RootCauseError(f"the HTTP service needs its extra: pip install 'rootcause[serve]' ({exc})") from exc
 
@@ -36,5 +36,6 @@ def main(args: argparse.Namespace) -> int:
                                max_batch=args.max_batch, max_text_chars=args.max_text_chars)
     os.environ.update(settings.to_env())  # worker processes build the app from these
     uvicorn.run("rootcause.service:app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, timeout_graceful_shutdown=10)
+                workers=args.workers, log_level=args.log_level, timeout_graceful_shutdown=10,
+                http=NoDelayHTTPProtocol)
     return 0
