@@ -10,7 +10,7 @@ its tables in `benchmarks/results/`."""
 
 LIMITS = """- Trained on hand-written narratives (see `data/README.md`); real complaint logs differ in genre
   and in label mix (real logs are mostly `systemic`): expect lower figures on real input than on the
-  test split — the "real" row above is the honest estimate.
+  test split — the "real test set" row above is the honest estimate.
 - One label per complaint (the primary cause); complaints with several causes are hard.
 - Chinese only (simplified and traditional); other languages get arbitrary labels.
 - Texts that describe no failure (praise, questions, spam) are flagged by a separate detector when
