@@ -58,3 +58,12 @@ def test_train_writes_a_new_current_version(tmp_path, capsys):
 def test_predict_py_help_runs():
     done = subprocess.run([sys.executable, str(ROOT / "predict.py"), "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "TEXT" in done.stdout
+
+
+def test_classify_says_out_of_scope_instead_of_a_root_cause(capsys):
+    """The shipped model has an out-of-scope detector: praise gets no remedies; --scope-threshold 0 restores them."""
+    assert main(["classify", "谢谢客服小姐姐的耐心解答，五星好评"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("out of scope:") and "remedies:" not in out
+    assert main(["classify", "--scope-threshold", "0", "谢谢客服小姐姐的耐心解答，五星好评"]) == 0
+    assert "remedies:" in capsys.readouterr().out

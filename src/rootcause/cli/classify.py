@@ -53,7 +53,10 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def format_prediction(p: Prediction) -> str:
-    """A human-readable block for one prediction."""
+    """A human-readable block for one prediction (no root cause for a text that describes no failure)."""
+    if not p.in_scope:
+        return (f"out of scope: describes no service failure   p_failure {p.failure_score:.3f}\n"
+                f"(if it does, the most likely cause is {p.label}; rerun with --scope-threshold 0 for its remedies)")
     probs = "  ".join(f"{label} {value:.3f}" for label, value in p.probabilities.items())
     lines = [
         f"root cause: {p.label} ({p.label_zh})   probability {p.confidence:.3f}"
