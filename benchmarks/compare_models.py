@@ -24,7 +24,6 @@ from pathlib import Path
 import pandas as pd
 
 from rootcause.data import read_labelled
-from rootcause.evaluation import evaluate_predictions
 from rootcause.labels import LABELS
 from rootcause.pipeline import ModelParams
 from rootcause.training import cross_validate
@@ -34,12 +33,10 @@ def _score_dev(train: pd.DataFrame, dev: pd.DataFrame, params: ModelParams) -> d
     """Fit on the whole training split; macro-F1, accuracy and log loss on the real dev set."""
     import numpy as np
 
-    from rootcause.pipeline import build_pipeline
+    from rootcause.training import fit, score
 
-    pipeline = build_pipeline(params).fit(train["text"], train["label"])
-    proba = pipeline.predict_proba(dev["text"].tolist())
-    result = evaluate_predictions(dev["label"].tolist(), [pipeline.classes_[i] for i in proba.argmax(axis=1)], proba)
-    truth = np.array([list(pipeline.classes_).index(label) for label in dev["label"]])
+    result, proba = score(fit(train["text"], train["label"], params), dev["text"], dev["label"], with_proba=True)
+    truth = [LABELS.index(label) for label in dev["label"]]                 # proba columns are in LABELS order
     log_loss = float(-np.mean(np.log(np.clip(proba[np.arange(len(truth)), truth], 1e-9, 1))))
     return {"dev_macro_f1": round(result.macro_f1, 4), "dev_accuracy": round(result.accuracy, 4),
             "dev_log_loss": round(log_loss, 4),

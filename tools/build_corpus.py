@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -32,26 +33,33 @@ from rootcause.text import normalize
 COLUMNS = ["id", "text", "label", "source", "domain", "register", "difficulty"]
 
 
-def read_writer(path: Path) -> pd.DataFrame:
-    rows, bad = [], 0
+def json_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each JSON object in a writer's file; other lines are reported and skipped."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
-            bad += 1
-            print(f"{path.name}:{number}: not JSON, skipped", file=sys.stderr)
-            continue
+            record = None
+        if isinstance(record, dict):
+            yield number, record
+        else:
+            print(f"{path.name}:{number}: not a JSON object, skipped", file=sys.stderr)
+
+
+def read_writer(path: Path) -> pd.DataFrame:
+    rows = []
+    for number, record in json_lines(path):
         text, label = str(record.get("text", "")).strip(), str(record.get("label", "")).strip()
         if not text or label not in LABELS:
-            bad += 1
             print(f"{path.name}:{number}: empty text or unknown label {label!r}, skipped", file=sys.stderr)
             continue
         rows.append({"text": text, "label": label, "source": f"handwritten:{path.stem}",
                      "domain": record.get("domain", ""), "register": record.get("register", ""),
                      "difficulty": record.get("difficulty", "")})
-    print(f"{path.name}: {len(rows)} rows, {bad} skipped", file=sys.stderr)
+    lines = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    print(f"{path.name}: {len(rows)} rows, {lines - len(rows)} skipped", file=sys.stderr)
     return pd.DataFrame(rows)
 
 
@@ -60,8 +68,7 @@ def dedupe_against(existing: pd.DataFrame, new: pd.DataFrame, similarity: float)
     seen = set(existing["text"].map(normalize))
     keys = new["text"].map(normalize)
     new = new[~keys.isin(seen) & ~keys.duplicated()].reset_index(drop=True)
-    both = pd.concat([existing.assign(label=existing.get("label", "")), new.assign(label=new.get("label", ""))],
-                     ignore_index=True)
+    both = pd.concat([existing[["text"]], new[["text"]]], ignore_index=True).assign(label="")
     pairs = find_near_duplicates({"all": both}, threshold=similarity)
     offset = len(existing)
     drop = {row - 2 - offset for row in pairs["row_b"] if row - 2 >= offset}
@@ -77,14 +84,10 @@ def next_ids(prefixes: pd.Series, existing_ids: pd.Series) -> list[str]:
 
 def read_out_of_scope(path: Path) -> pd.DataFrame:
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        try:
-            record = json.loads(line) if line.strip() else None
-        except json.JSONDecodeError:
-            record = None
-        text = str((record or {}).get("text", "")).strip()
+    for number, record in json_lines(path):
+        text = str(record.get("text", "")).strip()
         if not text:
-            print(f"{path.name}:{number}: not a JSON object with text, skipped", file=sys.stderr)
+            print(f"{path.name}:{number}: empty text, skipped", file=sys.stderr)
             continue
         rows.append({"text": text, "kind": str(record.get("kind", "")), "source": f"handwritten:{path.stem}"})
     print(f"{path.name}: {len(rows)} rows", file=sys.stderr)
@@ -134,12 +137,7 @@ def main() -> int:
         return extend(args)
 
     frames = [read_writer(p) for p in sorted(args.staging.glob("w*.jsonl"))]
-    corpus = pd.concat(frames, ignore_index=True)
-    corpus = corpus[~corpus["text"].map(normalize).duplicated()].reset_index(drop=True)
-    pairs = find_near_duplicates({"all": corpus}, threshold=args.similarity)
-    drop = {row - 2 for row in pairs["row_b"]}
-    print(f"exact duplicates removed; near duplicates removed: {len(drop)}", file=sys.stderr)
-    corpus = corpus.drop(index=sorted(drop)).reset_index(drop=True)
+    corpus = dedupe_against(pd.DataFrame({"text": []}), pd.concat(frames, ignore_index=True), args.similarity)
     corpus["id"] = [f"{source.split(':')[1]}-{i:05d}" for i, source in enumerate(corpus["source"], start=1)]
     strata = corpus["label"] + "|" + corpus["source"]
     train, test = train_test_split(corpus, test_size=args.test_size, stratify=strata, random_state=args.seed)

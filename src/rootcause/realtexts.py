@@ -90,3 +90,19 @@ def load_real_out_of_scope(table: Path | str = REAL_OUT_OF_SCOPE, corpora: Path 
     ids = pd.read_csv(table, dtype=str, keep_default_na=False)
     texts = {corpus: READERS[corpus](folder) for corpus in ids["corpus"].unique()}
     return ids.assign(text=[texts[c][i] for c, i in zip(ids["corpus"], ids["id"])])
+
+
+def load_real_set(name: str, corpora: Path | str | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """One of :data:`REAL_SETS`: its labelled failures and the texts of its non-failures (none if unlisted).
+
+    Raises
+    ------
+    DataError
+        If the set's labels file, the corpora or one of their texts is missing.
+    """
+    labels, others = REAL_SETS[name]
+    if not labels.is_file():
+        raise DataError(f"no real {name} set: {labels} is missing")
+    failures = load_real(labels, corpora)
+    non_failures = load_real_out_of_scope(others, corpora)["text"].tolist() if others.is_file() else []
+    return failures, non_failures

@@ -53,11 +53,9 @@ def fit_scope(in_scope: Sequence[str], out_of_scope: Sequence[str], seed: int = 
     detector = build_scope_pipeline(seed).fit(texts, y)
     info: dict = {"rows": {"in": len(in_scope), "out": len(out_of_scope)}}
     if real_dev is not None and len(real_dev[0]):
-        failures, others = list(real_dev[0]), list(real_dev[1])
-        scores = failure_scores(detector, failures + others)
-        threshold = round(float(np.quantile(scores[:len(failures)], MAX_REAL_FAILURES_FLAGGED)), 4)
-        dev_y = np.array([1] * len(failures) + [0] * len(others))
-        info["real_dev"] = scope_metrics(dev_y, scores, threshold)
+        failures, others = real_dev
+        threshold = round(float(np.quantile(failure_scores(detector, failures), MAX_REAL_FAILURES_FLAGGED)), 4)
+        info["real_dev"] = measure_scope(detector, threshold, failures, others)
         info["threshold_rule"] = (f"at most {MAX_REAL_FAILURES_FLAGGED:.0%} of the {len(failures)} real dev "
                                   "failures flagged")
     else:
@@ -81,6 +79,13 @@ def scope_metrics(y: np.ndarray, score: np.ndarray, threshold: float) -> dict:
         "out_of_scope_precision": round(float(out[flagged].mean()), 4) if flagged.any() else None,
         "failures_flagged": round(float(flagged[~out].mean()), 4) if (~out).any() else None,
     }
+
+
+def measure_scope(scope: Pipeline | None, threshold: float, failures: Sequence[str],
+                  non_failures: Sequence[str]) -> dict:
+    """:func:`scope_metrics` of the detector on prepared texts known to be failures and non-failures."""
+    truth = np.array([1] * len(failures) + [0] * len(non_failures))
+    return scope_metrics(truth, failure_scores(scope, list(failures) + list(non_failures)), threshold)
 
 
 def failure_scores(scope: Pipeline | None, prepared: Sequence[str]) -> np.ndarray:

@@ -19,7 +19,7 @@ from rootcause.labels import LABELS
 from rootcause.pipeline import ModelParams, build_pipeline
 from rootcause.calibration import apply_temperature, fit_temperature
 from rootcause.card import model_card
-from rootcause.scope import failure_scores, fit_scope, scope_metrics
+from rootcause.scope import fit_scope, measure_scope
 from rootcause.store import ModelInfo, current_version, load_model, new_version_name, save_model
 from rootcause.text import prepare_all
 
@@ -134,9 +134,8 @@ def train_and_store(train: pd.DataFrame, test: pd.DataFrame | None, models_dir: 
     real_eval = (score(pipeline, real["text"], real["label"], temperature=temperature)
                  if real is not None and len(real) else None)
     if scope_info is not None and real_eval is not None and real_out_of_scope:
-        texts = prepare_all(list(real["text"]) + list(real_out_of_scope))
-        truth = np.array([1] * len(real) + [0] * len(real_out_of_scope))
-        scope_info["real_test"] = scope_metrics(truth, failure_scores(scope, texts), scope_info["threshold"])
+        scope_info["real_test"] = measure_scope(scope, scope_info["threshold"], prepare_all(real["text"]),
+                                                prepare_all(real_out_of_scope))
     promoted, reason = _gate(models_dir, test, test_eval, tolerance, force)
     manifest = {
         "labels": list(LABELS),

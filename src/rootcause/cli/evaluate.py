@@ -27,33 +27,24 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
                         "most confused examples, report.md)")
 
 
-def _report_scope(classifier, in_scope, args: argparse.Namespace) -> None:
+def _report_scope(classifier, failures: list[str], non_failures: list[str]) -> None:
     """How well the out-of-scope detector separates the real failures from the real non-failures."""
-    import numpy as np
-
-    from rootcause.realtexts import REAL_SETS, load_real_out_of_scope
-    from rootcause.scope import failure_scores, scope_metrics
+    from rootcause.scope import measure_scope
     from rootcause.text import prepare_all
 
-    table = REAL_SETS[args.real][1]
-    if not table.is_file():
-        return
-    out = load_real_out_of_scope(table, corpora=args.corpora)
-    texts = in_scope["text"].tolist() + out["text"].tolist()
-    y = np.array([1] * len(in_scope) + [0] * len(out))
-    metrics = scope_metrics(y, failure_scores(classifier.scope, prepare_all(texts)), classifier.scope_threshold)
-    print(f"out-of-scope detection on real texts ({len(in_scope)} failures, {len(out)} non-failures): "
+    metrics = measure_scope(classifier.scope, classifier.scope_threshold, prepare_all(failures), prepare_all(non_failures))
+    print(f"out-of-scope detection on real texts ({len(failures)} failures, {len(non_failures)} non-failures): "
           + ", ".join(f"{k} {v}" for k, v in metrics.items()))
 
 
 def main(args: argparse.Namespace) -> int:
     if args.real:
-        from rootcause.realtexts import REAL_SETS, load_real
+        from rootcause.realtexts import load_real_set
 
-        df = load_real(REAL_SETS[args.real][0], corpora=args.corpora)
+        df, non_failures = load_real_set(args.real, args.corpora)
         source = f"the real labelled texts ({args.real} set)"
     else:
-        df, source = read_labelled(args.data), args.data
+        df, source, non_failures = read_labelled(args.data), args.data, []
     classifier = load_classifier(args.model)
     proba = classifier.predict_proba(df["text"].tolist())
     result = evaluate_predictions(df["label"].tolist(), [LABELS[i] for i in proba.argmax(axis=1)], proba)
@@ -64,8 +55,8 @@ def main(args: argparse.Namespace) -> int:
         for corpus, part in df.groupby("corpus"):
             sub = evaluate_predictions(part["label"].tolist(), [LABELS[i] for i in proba[part.index].argmax(axis=1)])
             print(f"  {corpus}: n={sub.n} accuracy {sub.accuracy:.3f} macro-F1 {sub.macro_f1:.3f}")
-    if args.real and classifier.scope is not None and not args.json:
-        _report_scope(classifier, df, args)
+    if args.real and classifier.scope is not None and non_failures and not args.json:
+        _report_scope(classifier, df["text"].tolist(), non_failures)
     if args.report:
         from rootcause.report import write_report
 

@@ -56,17 +56,12 @@ def format_parser(parser: argparse.ArgumentParser) -> None:
 
 def _real_set(name: str, corpora: str | None) -> tuple[pd.DataFrame, list[str]] | None:
     """A real set (labelled failures, texts of its non-failures) when its files and the corpora are present."""
-    from rootcause.realtexts import REAL_SETS, load_real, load_real_out_of_scope
+    from rootcause.realtexts import load_real_set
 
-    labels, others = REAL_SETS[name]
-    if not labels.is_file():
-        return None
     try:
-        failures = load_real(labels, corpora=corpora)
-        non_failures = load_real_out_of_scope(others, corpora=corpora)["text"].tolist() if others.is_file() else []
+        return load_real_set(name, corpora)
     except DataError:
         return None
-    return failures, non_failures
 
 
 def main(args: argparse.Namespace) -> int:
